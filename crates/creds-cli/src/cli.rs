@@ -1,0 +1,84 @@
+//! The command line: commands, options and help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  no credentials found: no source is configured
+  2  usage error
+  3  invalid configuration: a source is configured wrongly (the message says where)
+  4  unavailable: a source could not be reached or read
+  5  rejected: the service refused the request
+
+Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_ACCOUNT_ID.";
+
+/// Resolve AWS credentials exactly as the official SDKs do, and export or explain them.
+#[derive(Debug, Parser)]
+#[command(name = "creds", version, after_help = EXIT_CODES, propagate_version = true)]
+pub(crate) struct Cli {
+    /// Use this profile of the shared files (over AWS_PROFILE); skips the environment keys.
+    #[arg(long, global = true, value_name = "PROFILE")]
+    pub(crate) profile: Option<String>,
+
+    /// Print only errors on stderr.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+
+    /// Log the chain's reasoning on stderr (-vv for more).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the resolved credentials.
+    #[command(after_help = EXIT_CODES)]
+    Export(ExportArgs),
+    /// Show which sources were tried, in order, what each found and why the winner won.
+    #[command(after_help = EXIT_CODES)]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Process)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// Print JSON for machines instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// How `creds export` prints credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// The credential_process JSON document (`"Version": 1`): usable as a credential_process.
+    Process,
+    /// `export AWS_ACCESS_KEY_ID=...` lines for POSIX shells.
+    Env,
+    /// `AWS_ACCESS_KEY_ID=...` lines, without `export`.
+    EnvNoExport,
+    /// `$Env:AWS_ACCESS_KEY_ID="..."` lines for PowerShell.
+    Powershell,
+    /// A JSON object with the provider's name.
+    Json,
+}
+
+impl Cli {
+    pub(crate) fn chain_builder(&self) -> creds::DefaultChainBuilder {
+        let builder = creds::DefaultChain::builder();
+        match &self.profile {
+            Some(profile) => builder.profile_name(profile.clone()),
+            None => builder,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! `creds`: resolve AWS credentials as the official SDKs do, and export or explain them.
+//!
+//! ```text
+//! creds export [--profile P] [--format process|env|env-no-export|powershell|json]
+//! creds explain [--profile P] [--json]
+//! ```
+//!
+//! Exit codes: 0 success, 1 no credentials found, 2 usage error, 3 invalid
+//! configuration, 4 source unavailable, 5 rejected by the service.
+//!
+//! When stdin is a terminal, a `credential_process` program reads it (and its stderr is
+//! shown), so that it can prompt for an MFA code; otherwise its stdin is `/dev/null`.
+
+mod cli;
+mod exit;
+mod explain;
+mod export;
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(&cli);
+    // A credential_process may prompt (for an MFA code): let it read the terminal, and
+    // only a terminal, never a pipe meant for us.
+    creds::process::set_default_stdin_passthrough(std::io::stdin().is_terminal());
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            exit::report_line(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(exit::INTERNAL);
+        }
+    };
+    let builder = cli.chain_builder();
+    let result = runtime.block_on(async {
+        match &cli.command {
+            cli::Command::Export(args) => export::run(builder, args).await,
+            cli::Command::Explain(args) => explain::run(builder, args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+/// Warnings (a half-set key pair, an ignored section) go to stderr; `-v` adds the
+/// chain's reasoning, `--quiet` keeps only errors.
+fn init_logging(cli: &cli::Cli) {
+    let level = if cli.quiet {
+        tracing::Level::ERROR
+    } else {
+        match cli.verbose {
+            0 => tracing::Level::WARN,
+            1 => tracing::Level::DEBUG,
+            _ => tracing::Level::TRACE,
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,283 @@
+//! `creds export` and `creds explain`, their errors and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const SESSION_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+
+/// A temp HOME, removed on drop.
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("creds-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".aws")).unwrap();
+        Home(dir)
+    }
+
+    fn with_files(self, config: &str, credentials: &str) -> Self {
+        std::fs::write(self.0.join(".aws/config"), config).unwrap();
+        std::fs::write(self.0.join(".aws/credentials"), credentials).unwrap();
+        self
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_creds"));
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", &self.0)
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aws")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_no_secret(output: &Output, secrets: &[&str]) {
+    for stream in [text(&output.stdout), text(&output.stderr)] {
+        for secret in secrets {
+            assert!(!stream.contains(secret), "a secret leaked: {stream}");
+        }
+    }
+}
+
+#[test]
+fn export_demo_profile_from_the_shipped_examples() {
+    let home = Home::new("examples");
+    let config = examples().join("config");
+    let credentials = examples().join("credentials");
+    let out = home.run(
+        &["export", "--profile", "demo"],
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["Version"], 1);
+    assert_eq!(doc["AccessKeyId"], "AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(doc["SecretAccessKey"], SECRET);
+    assert!(doc.get("SessionToken").is_none());
+}
+
+#[test]
+fn export_formats_from_environment_variables() {
+    let home = Home::new("env-formats");
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "ASIAENV"),
+        ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+        ("AWS_CREDENTIAL_EXPIRATION", "2999-01-01T00:00:00Z"),
+    ];
+    let out = home.run(&["export", "--format", "env"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("export AWS_ACCESS_KEY_ID=ASIAENV\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("export AWS_SESSION_TOKEN={TOKEN}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("export AWS_CREDENTIAL_EXPIRATION=2999-01-01T00:00:00Z\n"),
+        "{stdout}"
+    );
+
+    let out = home.run(&["export", "--format", "json"], &env);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["Provider"], "environment");
+
+    let out = home.run(&["export", "--format", "powershell"], &env);
+    assert!(text(&out.stdout).starts_with("$Env:AWS_ACCESS_KEY_ID='ASIAENV'\n"));
+    let out = home.run(&["export", "--format", "env-no-export"], &env);
+    assert!(text(&out.stdout).starts_with("AWS_ACCESS_KEY_ID=ASIAENV\n"));
+}
+
+#[test]
+fn explain_shows_each_source_and_no_secret() {
+    let home = Home::new("explain").with_files(
+        "[profile work]\nregion = eu-west-1\n",
+        &format!("[work]\naws_access_key_id = ASIAWORK\naws_secret_access_key = {SESSION_SECRET}\naws_session_token = {TOKEN}\n"),
+    );
+    // A half-set key pair: the environment is skipped, with the reason shown.
+    let out = home.run(
+        &["explain"],
+        &[("AWS_PROFILE", "work"), ("AWS_ACCESS_KEY_ID", "AKIAHALF")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("profile: work (chosen by AWS_PROFILE)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1. environment"), "{stdout}");
+    assert!(stdout.contains("AWS_SECRET_ACCESS_KEY is not"), "{stdout}");
+    assert!(
+        stdout.contains("2. profile") && stdout.contains("found"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("access key id ASIAWORK, with a session token"),
+        "{stdout}"
+    );
+    // The warning also reaches stderr.
+    assert!(
+        text(&out.stderr).contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_no_secret(&out, &[SESSION_SECRET, TOKEN]);
+
+    let out = home.run(&["explain", "--json"], &[("AWS_PROFILE", "work")]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["sources"][0]["outcome"], "not configured");
+    assert_eq!(doc["sources"][1]["outcome"], "found");
+    assert_eq!(doc["result"]["provider"], "profile");
+    assert_no_secret(&out, &[SESSION_SECRET, TOKEN]);
+}
+
+#[test]
+fn failures_exit_with_their_code_and_one_clear_line() {
+    let home = Home::new("failures").with_files(
+        "[profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\
+         [profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n\
+         [profile proc]\ncredential_process = /bin/false\n",
+        "[empty-secret]\naws_access_key_id = AKIA\naws_secret_access_key =\n",
+    );
+    let cases: &[(&[&str], u8, &str)] = &[
+        (
+            &["export", "--profile", "nope"],
+            3,
+            "profile 'nope' does not exist",
+        ),
+        (&["export", "--profile", "empty-secret"], 3, "credentials:3"),
+        (
+            &["export", "--profile", "loop-a"],
+            3,
+            "loop-a -> loop-b -> loop-a",
+        ),
+        (
+            &["export", "--profile", "proc"],
+            4,
+            "the credential process `/bin/false` failed",
+        ),
+        (&["explain", "--profile", "nope"], 3, "does not exist"),
+    ];
+    for (args, code, needle) in cases {
+        // -vv: every log line, down to trace, is checked for secrets too.
+        let out = home.run(&[args, &["-vv"][..]].concat(), &[]);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(*code)),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        let error_lines = stderr
+            .lines()
+            .filter(|l| l.starts_with("creds: error: "))
+            .count();
+        assert_eq!(error_lines, 1, "one error line: {stderr}");
+        assert!(out.stdout.is_empty() || args[0] == "explain");
+        assert_no_secret(&out, &[SECRET]);
+    }
+    // A malformed file is reported where it is malformed, without echoing the line.
+    let home = Home::new("malformed").with_files(
+        "",
+        &format!("[ok]\n\n[bad]\naws_access_key_id = AKIA\naws_secret_access_key {SECRET}\n"),
+    );
+    let out = home.run(&["export", "-vv"], &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("credentials:5"), "{stderr}");
+    assert_no_secret(&out, &[SECRET]);
+}
+
+#[test]
+fn export_a_credential_process_profile() {
+    let home = Home::new("process");
+    let script = home.0.join("helper.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "printf '%s' '{{\"Version\": 1, \"AccessKeyId\": \"ASIAHELPER\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \
+             \"SessionToken\": \"{TOKEN}\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n"
+        ),
+    )
+    .unwrap();
+    let home = home.with_files(
+        &format!(
+            "[profile p]\naws_account_id = 123456789012\ncredential_process = sh {}\n",
+            script.display()
+        ),
+        "",
+    );
+    let out = home.run(&["export", "--profile", "p"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["Version"], 1);
+    assert_eq!(doc["AccessKeyId"], "ASIAHELPER");
+    assert_eq!(doc["SecretAccessKey"], SESSION_SECRET);
+    assert_eq!(doc["SessionToken"], TOKEN);
+    assert_eq!(doc["Expiration"], "2999-01-01T00:00:00Z");
+    assert_eq!(doc["AccountId"], "123456789012");
+
+    // A wrong document: exit 3, the field named, no secret anywhere (-vv logs too).
+    std::fs::write(
+        &script,
+        format!("printf '%s' '{{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"{SESSION_SECRET}\"}}'\n"),
+    )
+    .unwrap();
+    let out = home.run(&["export", "--profile", "p", "-vv"], &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("Version is not the number 1"), "{stderr}");
+    assert!(stderr.contains("config:3"), "{stderr}");
+    assert_no_secret(&out, &[SESSION_SECRET, TOKEN]);
+}
+
+#[test]
+fn nothing_configured_exits_1_and_says_what_was_tried() {
+    let home = Home::new("nothing");
+    let out = home.run(&["export"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no credentials found"), "{stderr}");
+    assert!(
+        stderr.contains("environment (") && stderr.contains("profile ("),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = Home::new("help").run(&["export", "--help"], &[]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Exit codes:") && stdout.contains("3  invalid configuration"),
+        "{stdout}"
+    );
+    let out = Home::new("usage").run(&["export", "--format", "yaml"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,4 @@
+//! The `creds` binary, run as a user runs it: a temp HOME, a cleared environment,
+//! instance metadata disabled, and no network.
+
+mod cli;

@@ -1,0 +1,251 @@
+//! [`ProviderConfig`]: everything a provider reads from the outside world.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::profile::{Platform, ProfileFiles, ProfileSet};
+use crate::{Clock, CredentialsError, Env, Fs};
+
+/// How the profile in use was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileSource {
+    /// Named by the program: a builder option or `--profile`. It skips the environment
+    /// keys in the default chain (as botocore, Go v2 and aws-config do).
+    Explicit,
+    /// Named by `AWS_PROFILE`.
+    Environment,
+    /// Nothing named one: `default`.
+    Default,
+}
+
+/// The profile in use and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectedProfile {
+    /// The profile's name.
+    pub name: String,
+    /// How it was chosen.
+    pub source: ProfileSource,
+}
+
+/// Everything a provider reads from the outside world, injectable: environment
+/// variables, the file system, the clock, the home directory, the selected profile and
+/// the shared config files, parsed once and shared by every clone.
+///
+/// [`ProviderConfig::new`] reads the real process environment and file system. Tests
+/// build one with [`ProviderConfig::empty`] and the `with_` methods and never touch the
+/// real environment or `~/.aws`:
+///
+/// ```
+/// use creds_core::{Env, Fs, ProviderConfig};
+///
+/// let config = ProviderConfig::empty()
+///     .with_env(Env::from_pairs([("HOME", "/home/me"), ("AWS_PROFILE", "dev")]))
+///     .with_fs(Fs::from_files([(
+///         "/home/me/.aws/config",
+///         "[profile dev]\nregion = eu-west-1\n",
+///     )]));
+/// let profiles = config.profile_set().unwrap();
+/// assert_eq!(profiles.selected().name, "dev");
+/// assert_eq!(profiles.profile("dev").unwrap().get("region"), Some("eu-west-1"));
+/// ```
+#[derive(Clone)]
+pub struct ProviderConfig {
+    env: Env,
+    fs: Fs,
+    clock: Clock,
+    home: Option<String>,
+    profile_name: Option<String>,
+    config_file: Option<PathBuf>,
+    credentials_file: Option<PathBuf>,
+    platform: Platform,
+    profiles: Arc<Mutex<Option<Arc<ProfileSet>>>>,
+}
+
+/// Compact: the parsed files are summarised, never dumped (they may hold secrets).
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loaded = self
+            .profiles
+            .lock()
+            .map(|slot| slot.is_some())
+            .unwrap_or(false);
+        f.debug_struct("ProviderConfig")
+            .field("env", &self.env)
+            .field("fs", &self.fs)
+            .field("clock", &self.clock)
+            .field("home", &self.home)
+            .field("profile_name", &self.profile_name)
+            .field("config_file", &self.config_file)
+            .field("credentials_file", &self.credentials_file)
+            .field("platform", &self.platform)
+            .field("profiles_loaded", &loaded)
+            .finish()
+    }
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProviderConfig {
+    /// The real world: the process environment, the real file system, the system clock.
+    pub fn new() -> Self {
+        ProviderConfig {
+            env: Env::process(),
+            fs: Fs::real(),
+            clock: Clock::system(),
+            home: None,
+            profile_name: None,
+            config_file: None,
+            credentials_file: None,
+            platform: Platform::current(),
+            profiles: Arc::default(),
+        }
+    }
+
+    /// Nothing at all: no variables, no files, the system clock. The start of every
+    /// hermetic test.
+    pub fn empty() -> Self {
+        ProviderConfig {
+            env: Env::empty(),
+            fs: Fs::empty(),
+            ..Self::new()
+        }
+    }
+
+    /// Replaces the environment.
+    pub fn with_env(self, env: Env) -> Self {
+        self.changed(|c| c.env = env)
+    }
+
+    /// Replaces the file system.
+    pub fn with_fs(self, fs: Fs) -> Self {
+        self.changed(|c| c.fs = fs)
+    }
+
+    /// Replaces the clock.
+    pub fn with_clock(self, clock: impl Into<Clock>) -> Self {
+        let clock = clock.into();
+        self.changed(|c| c.clock = clock)
+    }
+
+    /// Sets the home directory, instead of finding it from `HOME`, `USERPROFILE` or
+    /// `HOMEDRIVE` and `HOMEPATH`.
+    pub fn with_home(self, home: impl Into<String>) -> Self {
+        let home = home.into();
+        self.changed(|c| c.home = Some(home))
+    }
+
+    /// Selects a profile explicitly, over `AWS_PROFILE`.
+    pub fn with_profile_name(self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.changed(|c| c.profile_name = Some(name))
+    }
+
+    /// Reads the config file from `path`, over `AWS_CONFIG_FILE` and `~/.aws/config`.
+    pub fn with_config_file(self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        self.changed(|c| c.config_file = Some(path))
+    }
+
+    /// Reads the credentials file from `path`, over `AWS_SHARED_CREDENTIALS_FILE` and
+    /// `~/.aws/credentials`.
+    pub fn with_credentials_file(self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        self.changed(|c| c.credentials_file = Some(path))
+    }
+
+    /// Treats paths as on `platform` (for the cross-SDK file-location tests).
+    pub fn with_platform(self, platform: Platform) -> Self {
+        self.changed(|c| c.platform = platform)
+    }
+
+    // Any change of input starts a new, unloaded profile set, shared by later clones.
+    fn changed(mut self, change: impl FnOnce(&mut Self)) -> Self {
+        change(&mut self);
+        self.profiles = Arc::default();
+        self
+    }
+
+    /// The environment.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The file system.
+    pub fn fs(&self) -> &Fs {
+        &self.fs
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The platform whose path rules apply.
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// The home directory: the explicit one, else from `HOME`, then `USERPROFILE`, then
+    /// `HOMEDRIVE` + `HOMEPATH` (the cross-SDK order).
+    pub fn home_dir(&self) -> Option<String> {
+        self.home
+            .clone()
+            .or_else(|| crate::profile::home_dir(&self.env, self.platform))
+    }
+
+    /// The profile in use: the explicit one, else `AWS_PROFILE`, else `default`.
+    pub fn selected_profile(&self) -> SelectedProfile {
+        if let Some(name) = &self.profile_name {
+            return SelectedProfile {
+                name: name.clone(),
+                source: ProfileSource::Explicit,
+            };
+        }
+        match self.env.get_non_blank("AWS_PROFILE") {
+            Some(name) => SelectedProfile {
+                name,
+                source: ProfileSource::Environment,
+            },
+            None => SelectedProfile {
+                name: "default".to_owned(),
+                source: ProfileSource::Default,
+            },
+        }
+    }
+
+    /// Where the config and credentials files are.
+    pub fn profile_files(&self) -> ProfileFiles {
+        ProfileFiles::locate(
+            &self.env,
+            self.home_dir().as_deref(),
+            self.platform,
+            self.config_file.clone(),
+            self.credentials_file.clone(),
+        )
+    }
+
+    /// The shared config files, read and parsed on first use and then shared by every
+    /// clone of this config. A missing file counts as empty; an unreadable or malformed
+    /// one is an [`InvalidConfig`](crate::ErrorKind::InvalidConfig) error naming the
+    /// file and line.
+    pub fn profile_set(&self) -> Result<Arc<ProfileSet>, CredentialsError> {
+        let mut slot = self.profiles.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = &*slot {
+            return Ok(Arc::clone(set));
+        }
+        let set = Arc::new(ProfileSet::load(self)?);
+        *slot = Some(Arc::clone(&set));
+        Ok(set)
+    }
+
+    /// Forgets the parsed files, so that the next [`profile_set`](Self::profile_set)
+    /// reads them again (the SDKs' `ignoreCache`). Every clone sees the reload.
+    pub fn reload_profiles(&self) {
+        *self.profiles.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}

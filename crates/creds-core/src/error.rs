@@ -1,0 +1,248 @@
+//! [`CredentialsError`] and its [`ErrorKind`]: the one error every provider returns.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What kind of failure a [`CredentialsError`] is. The chain acts on it: only
+/// [`ErrorKind::NotConfigured`] moves on to the next source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// This source is absent (no variables set, no such profile keys): try the next one.
+    NotConfigured,
+    /// The user configured this source wrongly: stop and say where.
+    InvalidConfig,
+    /// A transient failure: a timeout, a 5xx, a refused connection, an unreadable file.
+    Unavailable,
+    /// The service said no: an expired token, access denied.
+    Rejected,
+}
+
+impl ErrorKind {
+    /// A short lowercase name, as `creds explain` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotConfigured => "not configured",
+            ErrorKind::InvalidConfig => "invalid configuration",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Rejected => "rejected",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a configuration file: the file and the 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    file: Arc<Path>,
+    line: u32,
+}
+
+impl Location {
+    /// A location in `file` at 1-based `line`.
+    pub fn new(file: impl Into<PathBuf>, line: u32) -> Self {
+        Location {
+            file: Arc::from(file.into().into_boxed_path()),
+            line,
+        }
+    }
+
+    /// A location sharing an already allocated file path.
+    pub fn in_file(file: &Arc<Path>, line: u32) -> Self {
+        Location {
+            file: Arc::clone(file),
+            line,
+        }
+    }
+
+    /// The file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The 1-based line number.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+type Source = Arc<dyn StdError + Send + Sync + 'static>;
+
+/// The error of every credentials provider.
+///
+/// It carries a [kind](ErrorKind) that the chain acts on, the name of the provider that
+/// failed, a message that says what to do next, the place in a file that caused it
+/// when there is one, and the underlying error. It never contains a secret: providers
+/// build messages from names and places, never from values.
+#[derive(Clone, thiserror::Error)]
+#[error("{provider}: {message}{}", LocationSuffix(.location.as_ref()))]
+pub struct CredentialsError {
+    kind: ErrorKind,
+    provider: Cow<'static, str>,
+    message: Cow<'static, str>,
+    location: Option<Location>,
+    #[source]
+    source: Option<Source>,
+}
+
+struct LocationSuffix<'a>(Option<&'a Location>);
+
+impl fmt::Display for LocationSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(location) => write!(f, " (at {location})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl CredentialsError {
+    /// A new error of `kind` from `provider`.
+    pub fn new(
+        kind: ErrorKind,
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        CredentialsError {
+            kind,
+            provider: provider.into(),
+            message: message.into(),
+            location: None,
+            source: None,
+        }
+    }
+
+    /// This source is absent: the chain tries the next one.
+    pub fn not_configured(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(ErrorKind::NotConfigured, provider, message)
+    }
+
+    /// The source is configured wrongly: the chain stops.
+    pub fn invalid_config(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(ErrorKind::InvalidConfig, provider, message)
+    }
+
+    /// A transient failure.
+    pub fn unavailable(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(ErrorKind::Unavailable, provider, message)
+    }
+
+    /// The service refused.
+    pub fn rejected(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(ErrorKind::Rejected, provider, message)
+    }
+
+    /// Attaches the place in a file that caused the error.
+    pub fn with_location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Attaches the underlying error. Its `Display` must not contain a secret.
+    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Replaces the provider name, keeping everything else (used when one provider
+    /// reports on behalf of another, as the profile provider does for a role chain).
+    pub fn with_provider(mut self, provider: impl Into<Cow<'static, str>>) -> Self {
+        self.provider = provider.into();
+        self
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Whether the chain should move on to the next source.
+    pub fn is_not_configured(&self) -> bool {
+        self.kind == ErrorKind::NotConfigured
+    }
+
+    /// The name of the provider that failed.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The message, without the provider name and the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The place in a configuration file that caused the error, if any.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+}
+
+impl fmt::Debug for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("CredentialsError");
+        s.field("kind", &self.kind)
+            .field("provider", &self.provider)
+            .field("message", &self.message);
+        if let Some(location) = &self.location {
+            s.field("location", &format_args!("{location}"));
+        }
+        if let Some(source) = &self.source {
+            // Display, not Debug: a source's Debug may hold data its Display leaves out.
+            s.field("source", &format_args!("{source}"));
+        }
+        s.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_provider_message_and_location() {
+        let err = CredentialsError::invalid_config("profile", "aws_secret_access_key is empty")
+            .with_location(Location::new("/home/me/.aws/credentials", 7));
+        assert_eq!(
+            err.to_string(),
+            "profile: aws_secret_access_key is empty (at /home/me/.aws/credentials:7)"
+        );
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(err.location().unwrap().line(), 7);
+    }
+
+    #[test]
+    fn source_is_kept_and_clone_shares_it() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let err =
+            CredentialsError::unavailable("profile", "cannot read the config file").with_source(io);
+        let copy = err.clone();
+        assert_eq!(copy.source().unwrap().to_string(), "denied");
+        assert!(format!("{err:?}").contains("denied"));
+    }
+}

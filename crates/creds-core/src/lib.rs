@@ -1,0 +1,88 @@
+//! The spine of `creds`: the types every credentials provider shares.
+//!
+//! This crate is for authors of credentials providers, the `creds` provider crates and
+//! third-party ones alike. Programs that only want credentials use the `creds` facade.
+//! It holds no HTTP client, spawns no process and links no TLS:
+//!
+//! - [`Credentials`]: secrets zeroed on drop and redacted in `Debug`; cheap to clone.
+//! - [`ProvideCredentials`]: the object-safe provider trait, shared as
+//!   [`SharedProvider`].
+//! - [`CredentialsError`] with its [`ErrorKind`], which the [`CredentialsChain`] acts on.
+//! - [`ProviderConfig`]: the environment ([`Env`]), file system ([`Fs`]), [`Clock`],
+//!   home directory and selected profile, all injectable so that tests never touch the
+//!   real environment or `~/.aws`.
+//! - [`registry`]: how provider crates join the default chain and claim profiles.
+//! - [`CredentialsCache`]: lock-free hits, single-flight refresh, advisory and
+//!   mandatory refresh windows with jitter, stale-on-failure.
+//! - [`profile`]: the shared config and credentials files, parsed by the cross-SDK rules.
+//!
+//! # Example
+//!
+//! A provider, a chain and a cache, tested against an injected world:
+//!
+//! ```
+//! use creds_core::{
+//!     CredentialsCache, CredentialsChain, CredentialsError, Credentials, Env,
+//!     ProvideCredentials, ProvideFuture, ProviderConfig,
+//! };
+//!
+//! /// Credentials from `MY_KEY_ID` and `MY_SECRET`.
+//! #[derive(Debug)]
+//! struct MyProvider(ProviderConfig);
+//!
+//! impl ProvideCredentials for MyProvider {
+//!     fn provide_credentials(&self) -> ProvideFuture<'_> {
+//!         let env = self.0.env();
+//!         let result = match (env.get_non_blank("MY_KEY_ID"), env.get_non_blank("MY_SECRET")) {
+//!             (Some(id), Some(secret)) => Ok(Credentials::from_keys(id, secret, "mine")),
+//!             _ => Err(CredentialsError::not_configured("mine", "MY_KEY_ID is not set")),
+//!         };
+//!         Box::pin(std::future::ready(result))
+//!     }
+//!
+//!     fn name(&self) -> &'static str {
+//!         "mine"
+//!     }
+//! }
+//!
+//! let config = ProviderConfig::empty()
+//!     .with_env(Env::from_pairs([("MY_KEY_ID", "AKID"), ("MY_SECRET", "s3cr3t")]));
+//! let chain = CredentialsChain::new().push(MyProvider(config));
+//! let cache = CredentialsCache::builder().build(chain);
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let creds = cache.provide_credentials().await.unwrap();
+//! assert_eq!(creds.access_key_id(), "AKID");
+//! assert!(!format!("{creds:?}").contains("s3cr3t"));
+//! # });
+//! ```
+//!
+//! # Behaviour followed
+//!
+//! The chain stops on any error but "not configured", as aws-config, botocore, Go v2
+//! and the JavaScript SDK v3 do. The cache's windows follow aws-config and JS v3
+//! (refresh five minutes before expiry). The files follow the cross-SDK parser suite.
+
+pub use inventory;
+
+mod cache;
+mod chain;
+mod clock;
+mod config;
+mod credentials;
+mod env;
+mod error;
+mod fs;
+pub mod profile;
+mod provider;
+pub mod registry;
+
+pub use cache::{CacheFuture, CredentialsCache, CredentialsCacheBuilder};
+pub use chain::{CredentialsChain, Found, Outcome, Trace, TraceEntry};
+pub use clock::{Clock, ManualClock};
+pub use config::{ProfileSource, ProviderConfig, SelectedProfile};
+pub use credentials::{Credentials, CredentialsBuilder, REDACTED};
+pub use env::Env;
+pub use error::{CredentialsError, ErrorKind, Location};
+pub use fs::Fs;
+pub use provider::{ProvideCredentials, ProvideFuture, SharedProvider};

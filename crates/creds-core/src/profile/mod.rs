@@ -1,0 +1,13 @@
+//! The shared config and credentials files: where they are, their INI grammar, and the
+//! profiles, SSO sessions and services sections they define.
+//!
+//! It follows the cross-SDK conformance suites (`profile-parser-tests.json` and
+//! `file-location-tests.json`, every case of which is a test).
+
+mod location;
+mod parse;
+mod set;
+
+pub use location::{Platform, ProfileFiles, home_dir};
+pub use parse::{IniError, IniProperty, IniSection, parse_ini};
+pub use set::{FileKind, Profile, ProfileSet, Property, Warning};

@@ -1,0 +1,140 @@
+//! AWS credentials from an external program: the shared files' `credential_process`,
+//! as the JavaScript SDK v3 (`fromProcess`), Go (`processcreds`), botocore and
+//! aws-config run it.
+//!
+//! For programs that use password managers, vaults or SSO helpers (`aws-vault`,
+//! `granted`, `1password`, ...) that print credentials as JSON. Linking this crate (the
+//! `process` feature of `creds`) registers a
+//! [`ProfileHandler`](creds_core::registry::ProfileHandler) that serves profiles with a
+//! `credential_process`; [`ProcessProvider`] also runs a program of your choosing.
+//!
+//! # Example
+//!
+//! ```
+//! use creds_core::{Env, Fs, ProvideCredentials, ProviderConfig};
+//! use creds_process::ProcessProvider;
+//!
+//! # #[cfg(unix)] {
+//! // A command line, run through `sh -c` (Go's `NewCredentials(command)`).
+//! let provider = ProcessProvider::new(
+//!     r#"echo '{"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "s3cr3t"}'"#,
+//! );
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let creds = provider.provide_credentials().await.unwrap();
+//! assert_eq!(creds.access_key_id(), "AKIDEXAMPLE");
+//! assert_eq!(creds.provider_name(), "process");
+//! # });
+//!
+//! // The `credential_process` of a profile (JS `fromProcess({ profile })`).
+//! let config = ProviderConfig::empty()
+//!     .with_env(Env::from_pairs([("HOME", "/home/me")]))
+//!     .with_fs(Fs::from_files([(
+//!         "/home/me/.aws/config",
+//!         "[profile vault]\naws_account_id = 123456789012\ncredential_process = echo \
+//!          '{\"Version\": 1, \"AccessKeyId\": \"AKIDVAULT\", \"SecretAccessKey\": \"s3cr3t\"}'\n",
+//!     )]));
+//! let provider = ProcessProvider::from_profile(&config, "vault");
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let creds = provider.provide_credentials().await.unwrap();
+//! assert_eq!(creds.access_key_id(), "AKIDVAULT");
+//! assert_eq!(creds.account_id(), Some("123456789012"));
+//! # });
+//! # }
+//! ```
+//!
+//! # The document
+//!
+//! The program prints on stdout a JSON object (see [`parse_output`], which is public
+//! for tests and fuzzing):
+//!
+//! ```json
+//! {"Version": 1, "AccessKeyId": "ASIA...", "SecretAccessKey": "...",
+//!  "SessionToken": "...", "Expiration": "2026-01-01T00:00:00Z", "AccountId": "123456789012"}
+//! ```
+//!
+//! `Version` must be the number 1, the keys non-empty strings; `SessionToken`,
+//! `Expiration` (RFC 3339) and `AccountId` are optional, and unknown fields are
+//! ignored. An `Expiration` not after the clock's now is an error. Without `AccountId`
+//! the profile's `aws_account_id` is used. Errors say which field is wrong and never
+//! quote the output, which holds secrets.
+//!
+//! # How the program runs
+//!
+//! - A command line (every `credential_process`) runs through the platform shell:
+//!   `/bin/sh -c` on Unix, `cmd.exe /d /s /c` on Windows, as JS, Go and aws-config do.
+//!   [`ProcessProviderBuilder::program`] runs a program directly, with explicit
+//!   arguments, variables and working directory.
+//! - The environment is inherited (the real one: the [`ProviderConfig`](creds_core::ProviderConfig)'s injected
+//!   [`Env`](creds_core::Env) is for reading settings, not for children). stdin is
+//!   `/dev/null` unless passthrough is on ([`set_default_stdin_passthrough`], which the
+//!   `creds` CLI turns on when its stdin is a terminal).
+//! - stdout is read up to [`max_output`](ProcessProviderBuilder::max_output) (64 KiB);
+//!   stderr is drained, its first 4 KiB kept and shown in the error when the program
+//!   fails. The two are never mixed.
+//! - After [`timeout`](ProcessProviderBuilder::timeout) (one minute), or when stdout
+//!   passes the cap, or when the caller drops its future, the program is killed with
+//!   its whole process group (`killpg(SIGKILL)`; it was started in a group of its own),
+//!   so that nothing it started is left running, and reaped. On Windows only the
+//!   program itself is killed (that needs a job object, not done yet), and so it is
+//!   with stdin passthrough, where the program must stay in the terminal's foreground
+//!   group.
+//! - No async runtime with IO is needed: each fetch runs the program from a thread of
+//!   its own, with two reader threads, and hands the result to the caller through a
+//!   `tokio::sync::oneshot` channel, which any executor can await.
+//!
+//! # Errors
+//!
+//! | what | kind |
+//! | --- | --- |
+//! | the program cannot be started; the shell cannot find or run it (exit 126, 127) | `InvalidConfig` |
+//! | a wrong document, output that is not UTF-8 or passes `max_output` | `InvalidConfig` |
+//! | an empty `credential_process` | `InvalidConfig`, at its line |
+//! | another unsuccessful exit (with the start of its stderr), a timeout, an I/O failure | `Unavailable` |
+//! | [`ProcessProvider::from_profile`]: no such profile, or no `credential_process` in it | `NotConfigured` |
+//!
+//! Errors name the program (the first word of the command line), never its arguments
+//! or output. Errors of a profile's command point at its `credential_process` line.
+//!
+//! # Refresh
+//!
+//! Every fetch runs the program. Behind a
+//! [`CredentialsCache`](creds_core::CredentialsCache) (the default chain's), credentials
+//! with an `Expiration` are refreshed before it, by one run however many tasks ask
+//! (botocore runs one per thread). Credentials without one are kept until the cache is
+//! told otherwise, as the SDKs do, unless [`duration`](ProcessProviderBuilder::duration)
+//! gives them one (Go v1).
+//!
+//! # Where the SDKs differ
+//!
+//! - `Version: 1.0`: JS and botocore accept it, Go's integer field does not; accepted.
+//! - Empty keys: Go rejects them, JS only missing ones; rejected. `null` or `""` for
+//!   the optional fields count as absent, as in JS.
+//! - stdin and stderr: Go v2 passes both through, JS and botocore pipe them; here
+//!   stdin is off for libraries and stderr is captured, both passed through when a
+//!   terminal user may be prompted.
+//! - A profile with static keys and `credential_process`: JS and Go v2 use the keys,
+//!   botocore too when they are in the credentials file (keys in the config file lose
+//!   to the process), aws-config runs the process; `creds-profile` uses the keys.
+//! - A profile with SSO settings and `credential_process`: Go v2, botocore and
+//!   aws-config use SSO, JS the process; SSO handlers come first
+//!   ([`PROFILE_HANDLER_PRIORITY`]).
+//! - The timeout: Go (v1 and v2) has one, one minute, JS and botocore none. Go v1 does
+//!   not kill the program when it expires; here it dies with its process group.
+//! - Errors: Go v1 quotes the whole output when it is not JSON, secrets included; here
+//!   no error quotes it.
+
+mod builder;
+mod command;
+mod kill;
+mod output;
+mod profile;
+mod provider;
+mod run;
+
+pub use builder::ProcessProviderBuilder;
+pub use output::parse_output;
+pub use profile::PROFILE_HANDLER_PRIORITY;
+pub use provider::{
+    DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, default_stdin_passthrough,
+    set_default_stdin_passthrough,
+};

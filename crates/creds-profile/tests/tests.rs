@@ -1,0 +1,5 @@
+//! The profile provider against injected files, with a fake role assumer and a fake
+//! profile handler registered the way provider crates register theirs.
+
+mod fakes;
+mod resolve;

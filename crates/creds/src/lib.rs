@@ -1,0 +1,125 @@
+//! AWS credentials for Rust programs, resolved exactly as the official AWS SDKs resolve
+//! them, without the SDK.
+//!
+//! `creds` is a family of small crates, one per credentials source, that this facade
+//! puts together by feature. Programs that talk to AWS (object stores, database
+//! drivers, build tools, agents) get the default chain of the SDKs in a few crates.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), creds::CredentialsError> {
+//! use creds::ProvideCredentials;
+//!
+//! // Environment, then the shared files (`AWS_PROFILE` or `default`), then the
+//! // sources of the other enabled features; cached, refreshed before expiry.
+//! let provider = creds::default_chain();
+//! let credentials = provider.provide_credentials().await?;
+//! println!("using {}", credentials.access_key_id());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Tests inject their world instead of the real one:
+//!
+//! ```
+//! use creds::{Env, Fs, ProvideCredentials, ProviderConfig};
+//!
+//! let config = ProviderConfig::empty()
+//!     .with_env(Env::from_pairs([("HOME", "/home/me"), ("AWS_PROFILE", "demo")]))
+//!     .with_fs(Fs::from_files([(
+//!         "/home/me/.aws/credentials",
+//!         "[demo]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n",
+//!     )]));
+//! let provider = creds::DefaultChain::builder().config(config).build();
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let credentials = provider.provide_credentials().await.unwrap();
+//! assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
+//! # });
+//! ```
+//!
+//! # Features
+//!
+//! | feature | crate | source |
+//! | --- | --- | --- |
+//! | `env` (default) | `creds-env` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, ... |
+//! | `profile` (default) | `creds-profile` | `~/.aws/config` and `~/.aws/credentials`: static keys, role chains, and every kind of profile a linked crate handles |
+//! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) |
+//!
+//! # The default chain
+//!
+//! The order is the SDKs': environment, shared files, web identity token file,
+//! container endpoint, instance metadata, each present when its feature is. A source
+//! that is absent passes to the next; a source that is present but broken stops the
+//! chain with an error that says what to fix. A profile named explicitly (with
+//! [`DefaultChainBuilder::profile_name`]) skips the environment keys, as botocore, Go
+//! v2 and aws-config do.
+//!
+//! # JavaScript-style entry points
+//!
+//! [`from_env`], [`from_ini`], [`from_process`] and [`create_credential_chain`] mirror
+//! the JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess` and
+//! `createCredentialChain`.
+
+mod default_chain;
+
+pub use creds_core as core;
+pub use creds_core::{
+    Clock, Credentials, CredentialsBuilder, CredentialsCache, CredentialsCacheBuilder,
+    CredentialsChain, CredentialsError, Env, ErrorKind, Fs, ManualClock, Outcome,
+    ProvideCredentials, ProvideFuture, ProviderConfig, SharedProvider, Trace, TraceEntry,
+};
+pub use default_chain::{DefaultChain, DefaultChainBuilder, default_chain};
+
+#[cfg(feature = "env")]
+pub use creds_env::EnvironmentProvider;
+/// The `creds-process` crate: [`ProcessProvider`], the output parser and the
+/// process-wide stdin passthrough switch.
+#[cfg(feature = "process")]
+pub use creds_process as process;
+#[cfg(feature = "process")]
+pub use creds_process::{ProcessProvider, ProcessProviderBuilder};
+#[cfg(feature = "profile")]
+pub use creds_profile::{ProfileProvider, ProfileProviderBuilder};
+
+/// Credentials from the process environment (JS `fromEnv()`).
+#[cfg(feature = "env")]
+pub fn from_env() -> EnvironmentProvider {
+    EnvironmentProvider::from_process_env()
+}
+
+/// A builder for credentials from the shared files (JS `fromIni({...})`).
+#[cfg(feature = "profile")]
+pub fn from_ini() -> ProfileProviderBuilder {
+    ProfileProvider::builder()
+}
+
+/// A builder for credentials from an external program (JS `fromProcess({...})`). As
+/// built, it runs the `credential_process` of the selected profile; give it a
+/// [`profile_name`](ProcessProviderBuilder::profile_name), a
+/// [`command_line`](ProcessProviderBuilder::command_line) or a
+/// [`program`](ProcessProviderBuilder::program) instead.
+#[cfg(feature = "process")]
+pub fn from_process() -> ProcessProviderBuilder {
+    ProcessProvider::builder()
+}
+
+/// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).
+/// Wrap it in [`CredentialsCache::builder`] with
+/// [`expire_after`](CredentialsCacheBuilder::expire_after) for JS's `.expireAfter(ms)`.
+pub fn create_credential_chain(
+    providers: impl IntoIterator<Item = SharedProvider>,
+) -> CredentialsChain {
+    providers
+        .into_iter()
+        .fold(CredentialsChain::new(), CredentialsChain::push_shared)
+}
+
+/// The names of the providers of the default chain that this build links, in order.
+pub fn linked_providers() -> Vec<&'static str> {
+    default_chain::link_providers();
+    creds_core::registry::provider_factories()
+        .iter()
+        .map(|f| f.name())
+        .collect()
+}
