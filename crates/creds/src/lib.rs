@@ -20,9 +20,11 @@
 //! # }
 //! ```
 //!
-//! Tests inject their world instead of the real one:
+//! Tests inject their world instead of the real one (this one needs the `profile`
+//! feature):
 //!
 //! ```
+//! # #[cfg(feature = "profile")] {
 //! use creds::{Env, Fs, ProvideCredentials, ProviderConfig};
 //!
 //! let config = ProviderConfig::empty()
@@ -36,6 +38,7 @@
 //! let credentials = provider.provide_credentials().await.unwrap();
 //! assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
 //! # });
+//! # }
 //! ```
 //!
 //! # Features
