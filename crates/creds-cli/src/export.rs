@@ -81,9 +81,13 @@ fn lines(creds: &Credentials, line: impl Fn(&str, &str) -> String) -> String {
     out
 }
 
-/// `2026-01-01T00:00:00Z`: whole seconds, UTC, as the SDKs write it.
+/// `2026-01-01T00:00:00Z`: whole seconds, UTC, as the SDKs write it. Truncated, never
+/// rounded up: a reader must not believe credentials outlive their real expiration.
 pub(crate) fn rfc3339(at: jiff::Timestamp) -> String {
-    at.round(jiff::Unit::Second)
+    let whole = jiff::TimestampRound::new()
+        .smallest(jiff::Unit::Second)
+        .mode(jiff::RoundMode::Trunc);
+    at.round(whole)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| at.to_string())
 }
@@ -124,6 +128,16 @@ mod tests {
         assert_eq!(doc["SecretAccessKey"], "se'cret/+=");
         assert_eq!(doc["SessionToken"], "TOKEN");
         assert_eq!(doc["Expiration"], "2026-01-01T00:00:00Z");
+        let late = Credentials::builder()
+            .access_key_id("AKID")
+            .secret_access_key("s")
+            .expiration("2026-01-01T00:00:00.9Z".parse().unwrap())
+            .build();
+        let late_doc: Value = serde_json::from_str(&render(&late, Format::Process)).unwrap();
+        assert_eq!(
+            late_doc["Expiration"], "2026-01-01T00:00:00Z",
+            "truncated, not rounded up"
+        );
         assert_eq!(doc["AccountId"], "123456789012");
         assert!(doc.get("Provider").is_none());
         assert!(

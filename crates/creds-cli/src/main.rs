@@ -12,6 +12,7 @@
 //! shown), so that it can prompt for an MFA code; otherwise its stdin is `/dev/null`.
 
 mod cli;
+mod depth;
 mod exit;
 mod explain;
 mod export;
@@ -24,6 +25,9 @@ use clap::Parser as _;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(&cli);
+    if let Err(code) = depth::enter() {
+        return ExitCode::from(code);
+    }
     // A credential_process may prompt (for an MFA code): let it read the terminal, and
     // only a terminal, never a pipe meant for us.
     creds::process::set_default_stdin_passthrough(std::io::stdin().is_terminal());

@@ -160,10 +160,11 @@ fn explain_shows_each_source_and_no_secret() {
 #[test]
 fn failures_exit_with_their_code_and_one_clear_line() {
     let home = Home::new("failures").with_files(
-        "[profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\
+        &format!("[profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\
          [profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n\
-         [profile proc]\ncredential_process = /bin/false\n",
-        "[empty-secret]\naws_access_key_id = AKIA\naws_secret_access_key =\n",
+         [profile proc]\ncredential_process = /bin/false --token {SECRET}\nexternal_id = {SECRET}\n"),
+        &format!("[empty-secret]\naws_access_key_id = AKIA\naws_secret_access_key =\naws_session_token = {SECRET}\n\
+         [holder]\naws_access_key_id = AKIAHOLDER\naws_secret_access_key = {SECRET}\n"),
     );
     let cases: &[(&[&str], u8, &str)] = &[
         (
@@ -280,4 +281,24 @@ fn help_documents_exit_codes() {
     );
     let out = Home::new("usage").run(&["export", "--format", "yaml"], &[]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn creds_running_itself_as_credential_process_stops() {
+    let creds = env!("CARGO_BIN_EXE_creds");
+    let home = Home::new("recursion").with_files(
+        &format!("[profile self]\ncredential_process = {creds} export --profile self\n"),
+        "",
+    );
+    let started = std::time::Instant::now();
+    let out = home.run(&["export", "--profile", "self"], &[]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("running inside itself"), "{stderr}");
+    // Bounded by the depth, not by four nested one-minute timeouts.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use thread_local::ThreadLocal;
-use tokio::runtime::Handle;
+use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio::sync::watch;
 
 use crate::clock::to_nanos;
@@ -60,13 +60,17 @@ const REFRESH_PAUSE: Duration = Duration::from_secs(10);
 ///   fails, every caller that waited for it gets that failure, without starting fetches
 ///   of their own.
 /// - **Advisory window** (default 5 minutes before expiry): one caller starts a refresh
-///   and the others keep the current credentials without waiting. Inside a tokio
-///   runtime the refresh runs as a spawned task, so even that caller does not wait;
-///   outside one it refreshes inline.
+///   and the others keep the current credentials without waiting. Inside a
+///   multi-thread tokio runtime the refresh runs as a spawned task, so even that caller
+///   does not wait; elsewhere (a current-thread runtime, which may sit idle, or another
+///   executor) it refreshes inline.
 /// - **Mandatory window** (default 1 minute before expiry), or nothing cached: callers
 ///   wait for the refresh.
 /// - **Jitter:** each fetch moves its two refresh points earlier by a random amount (up
 ///   to 60 s and 10 s by default), so that many processes do not refresh in step.
+/// - **Short-lived credentials** (a lifetime shorter than the windows) are used for at
+///   least half their lifetime before a refresh starts, and three quarters before
+///   callers wait, instead of being refetched on every call.
 /// - **Stale on failure:** a failed refresh keeps serving the credentials while they
 ///   have not expired, with a warning in the log; credentials past their expiration are
 ///   never served, the error is returned instead. A provider that returns credentials
@@ -433,12 +437,14 @@ impl Inner {
             (Some(flight), true) => Step::Wait(flight.done.subscribe()),
             (Some(_), false) => Step::Serve(self.remember(generation, stored, stored.mandatory_at)),
             (None, true) => Step::Fetch(self.start_flight(&mut state)),
+            // Only a multi-thread runtime is sure to run a spawned task: a current-thread
+            // one may sit idle after this call, and the refresh with it.
             (None, false) => match Handle::try_current() {
-                Ok(handle) => {
+                Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
                     let creds = self.remember(generation, stored, stored.mandatory_at);
                     Step::ServeAndRefresh(creds, self.start_flight(&mut state), handle)
                 }
-                Err(_) => Step::Fetch(self.start_flight(&mut state)),
+                _ => Step::Fetch(self.start_flight(&mut state)),
             },
         }
     }
@@ -495,7 +501,7 @@ impl Inner {
         match &outcome {
             Ok(creds) => {
                 tracing::debug!(provider = name, attempt, expiration = ?creds.expiration(), "credentials fetched");
-                let stored = Stored::new(creds.clone(), id, self.windows, &mut state.rng);
+                let stored = Stored::new(creds.clone(), id, now, self.windows, &mut state.rng);
                 state.current = Some(stored);
             }
             Err(error) => match state.current.as_ref().filter(|s| s.usable_at(now)) {
@@ -557,7 +563,11 @@ impl Inner {
 }
 
 impl Stored {
-    fn new(creds: Credentials, id: u64, windows: Windows, rng: &mut Rng) -> Self {
+    /// `now` is when the credentials were stored: short-lived credentials (a lifetime
+    /// shorter than the windows) get windows scaled to their lifetime, so that they are
+    /// used for at least half of it before a refresh starts and three quarters of it
+    /// before callers wait, instead of being refetched at once.
+    fn new(creds: Credentials, id: u64, now: Timestamp, windows: Windows, rng: &mut Rng) -> Self {
         let expiry = creds.expiration();
         let (advisory_at, mandatory_at) = match expiry {
             Some(expiry) => {
@@ -573,6 +583,10 @@ impl Stored {
                         .mandatory
                         .saturating_add(rng.up_to(windows.mandatory_jitter)),
                 );
+                let lifetime = expiry.duration_since(now);
+                let advisory_at = advisory_at.max(now.checked_add(lifetime / 2).unwrap_or(expiry));
+                let mandatory_at =
+                    mandatory_at.max(now.checked_add(lifetime * 3 / 4).unwrap_or(expiry));
                 (advisory_at, mandatory_at.max(advisory_at))
             }
             None => (Timestamp::MAX, Timestamp::MAX),

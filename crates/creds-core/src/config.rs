@@ -21,6 +21,7 @@ pub enum ProfileSource {
 
 /// The profile in use and how it was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SelectedProfile {
     /// The profile's name.
     pub name: String,

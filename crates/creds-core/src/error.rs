@@ -13,9 +13,11 @@ use std::sync::Arc;
 pub enum ErrorKind {
     /// This source is absent (no variables set, no such profile keys): try the next one.
     NotConfigured,
-    /// The user configured this source wrongly: stop and say where.
+    /// The user configured this source wrongly: stop and say where. A configuration
+    /// file that exists but cannot be read is one too.
     InvalidConfig,
-    /// A transient failure: a timeout, a 5xx, a refused connection, an unreadable file.
+    /// A transient failure: a timeout, a 5xx, a refused connection, a program that
+    /// failed.
     Unavailable,
     /// The service said no: an expired token, access denied.
     Rejected,

@@ -60,8 +60,10 @@
 //! # Behaviour followed
 //!
 //! The chain stops on any error but "not configured", as aws-config, botocore, Go v2
-//! and the JavaScript SDK v3 do. The cache's windows follow aws-config and JS v3
-//! (refresh five minutes before expiry). The files follow the cross-SDK parser suite.
+//! and the JavaScript SDK v3 do. The cache's two windows are botocore's shape (an
+//! advisory refresh that callers do not wait for, then a mandatory one that they do)
+//! with the JavaScript SDK v3's five minutes as the advisory default; aws-config
+//! refreshes only 10 seconds before expiry, which leaves no room for a slow source. The files follow the cross-SDK parser suite.
 
 pub use inventory;
 

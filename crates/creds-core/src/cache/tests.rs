@@ -342,6 +342,50 @@ fn advisory_window_without_a_runtime_refreshes_inline() {
     assert_eq!(fake.calls(), 2);
 }
 
+#[test]
+fn advisory_window_in_a_current_thread_runtime_refreshes_inline() {
+    // A spawned refresh could wait forever on a current-thread runtime that nobody
+    // drives after this call: the caller refreshes itself instead.
+    let fake = Fake::new(hourly);
+    let (cache, clock) = cache_for(&fake);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(cache.provide_credentials()).unwrap();
+    clock.set(earlier(at(HOUR), 4 * MIN));
+    let creds = runtime.block_on(cache.provide_credentials()).unwrap();
+    assert_eq!(akid(Ok(creds)), "AKID2");
+    assert_eq!(fake.calls(), 2);
+}
+
+#[test]
+fn short_lived_credentials_are_used_for_most_of_their_lifetime() {
+    // Two-minute credentials, shorter than the five-minute advisory window: refresh
+    // starts at half their lifetime and callers wait from three quarters, instead of
+    // every call refetching at once.
+    let fake = Fake::new(|call| {
+        Ok(creds(
+            &format!("AKID{call}"),
+            Some(at(2 * MIN * call as u32)),
+        ))
+    });
+    let (cache, clock) = cache_for(&fake);
+    now(cache.provide_credentials()).unwrap();
+    assert_eq!(cache.refresh_points(), (at(MIN), at(MIN + MIN / 2)));
+    clock.set(at(MIN - Duration::from_secs(1)));
+    assert_eq!(akid(now(cache.provide_credentials())), "AKID1");
+    assert_eq!(fake.calls(), 1);
+
+    // Long-lived credentials keep the configured windows.
+    let fake = Fake::new(hourly);
+    let (cache, _clock) = cache_for(&fake);
+    now(cache.provide_credentials()).unwrap();
+    assert_eq!(
+        cache.refresh_points(),
+        (earlier(at(HOUR), 5 * MIN), earlier(at(HOUR), MIN))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mandatory_window_waits_for_the_refresh() {
     let fake = Fake::gated(hourly);

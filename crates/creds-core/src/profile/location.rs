@@ -59,6 +59,7 @@ pub fn home_dir(env: &Env, platform: Platform) -> Option<String> {
 /// The two shared files. Either may be unknown (no home directory and no variable),
 /// which counts as an empty file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProfileFiles {
     /// The config file (`[profile x]` sections).
     pub config: Option<PathBuf>,

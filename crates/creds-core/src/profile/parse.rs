@@ -36,6 +36,7 @@ use nom::sequence::preceded;
 /// A section as written: its header text (between the brackets, trimmed) and its
 /// properties in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IniSection<'a> {
     /// The text between `[` and `]`, trimmed: `profile dev`, `default`, `sso-session x`.
     pub header: &'a str,
@@ -50,6 +51,7 @@ pub struct IniSection<'a> {
 /// Its `Debug` hides the value when the key suggests a secret (`secret`, `token` or
 /// `password` in its name, such as `aws_secret_access_key` and `aws_session_token`).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IniProperty<'a> {
     /// The key as written (not yet lowercased), trimmed.
     pub key: &'a str,
@@ -74,9 +76,13 @@ impl fmt::Debug for IniProperty<'_> {
     }
 }
 
-/// Whether a property's name suggests that its value is a secret, so that `Debug`
-/// hides it: it holds `secret`, `token` or `password`, in any case.
+/// Whether a property's value may be a secret, so that `Debug` hides it: its name
+/// holds `secret`, `token` or `password`, in any case, or it is `credential_process`
+/// (command lines often carry tokens) or `external_id` (a shared secret by intent).
 pub(crate) fn looks_secret(name: &str) -> bool {
+    if name.eq_ignore_ascii_case("credential_process") || name.eq_ignore_ascii_case("external_id") {
+        return true;
+    }
     let bytes = name.as_bytes();
     [&b"secret"[..], b"token", b"password"].iter().any(|word| {
         bytes
@@ -88,6 +94,7 @@ pub(crate) fn looks_secret(name: &str) -> bool {
 /// A line that breaks the grammar. It names the line, never its text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} on line {line}")]
+#[non_exhaustive]
 pub struct IniError {
     /// The 1-based line.
     pub line: u32,

@@ -163,6 +163,7 @@ impl Profile {
 
 /// Something in the files that was skipped, and why. Warnings never hold a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
     /// Where.
     pub location: Location,
@@ -564,7 +565,8 @@ mod tests {
     #[test]
     fn debug_hides_secret_values() {
         let set = config(
-            "[profile a]\nAWS_Secret_Access_Key = S3CR3T1\naws_session_token = S3CR3T2\nregion = eu-west-1\n",
+            "[profile a]\nAWS_Secret_Access_Key = S3CR3T1\naws_session_token = S3CR3T2\nregion = eu-west-1\n\
+             credential_process = vault --token S3CR3T4\nexternal_id = S3CR3T5\n",
         );
         let shown = format!("{set:?}");
         assert!(!shown.contains("S3CR3T"), "{shown}");
