@@ -1,12 +1,13 @@
 //! [`ProcessProviderBuilder`].
 
 use std::ffi::OsString;
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use creds_core::ProviderConfig;
+use creds_core::{ProviderConfig, REDACTED};
 
-use crate::command::{Context, Program};
+use crate::command::{Context, Program, exec_display_name, shell_display_name};
 use crate::provider::{DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, Source};
 
 /// Builds a [`ProcessProvider`].
@@ -39,9 +40,11 @@ use crate::provider::{DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, Sour
 ///     .build();
 /// # let _ = (by_shell, direct);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ProcessProviderBuilder {
     config: Option<ProviderConfig>,
+    config_file: Option<PathBuf>,
+    credentials_file: Option<PathBuf>,
     what: What,
     program: Option<OsString>,
     args: Vec<OsString>,
@@ -52,7 +55,7 @@ pub struct ProcessProviderBuilder {
     stdin: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 enum What {
     #[default]
     SelectedProfile,
@@ -68,6 +71,25 @@ impl ProcessProviderBuilder {
     /// config's [`Env`](creds_core::Env).
     pub fn config(mut self, config: ProviderConfig) -> Self {
         self.config = Some(config);
+        self
+    }
+
+    /// Reads the shared config file from `path` (JS `fromProcess({ configFilepath })`),
+    /// over `AWS_CONFIG_FILE` and `~/.aws/config`: applies
+    /// [`ProviderConfig::with_config_file`] to the [`config`](Self::config), whichever
+    /// of the two is called first. For a profile's command only.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config_file = Some(path.into());
+        self
+    }
+
+    /// Reads the shared credentials file from `path` (JS
+    /// `fromProcess({ filepath })`), over `AWS_SHARED_CREDENTIALS_FILE` and
+    /// `~/.aws/credentials`: applies [`ProviderConfig::with_credentials_file`] to the
+    /// [`config`](Self::config), whichever of the two is called first. For a profile's
+    /// command only.
+    pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.credentials_file = Some(path.into());
         self
     }
 
@@ -136,7 +158,7 @@ impl ProcessProviderBuilder {
     /// How many bytes the program may print on stdout (Go v1's `MaxBufSize`). Past it
     /// the program is killed and the fetch fails as
     /// [`InvalidConfig`](creds_core::ErrorKind::InvalidConfig); the excess is never
-    /// buffered. Default: [`DEFAULT_MAX_OUTPUT`](crate::DEFAULT_MAX_OUTPUT), 64 KiB.
+    /// buffered. Default: [`DEFAULT_MAX_OUTPUT`], 64 KiB.
     pub fn max_output(mut self, bytes: usize) -> Self {
         self.max_output = Some(bytes);
         self
@@ -181,14 +203,112 @@ impl ProcessProviderBuilder {
                 location: None,
             },
         };
+        let mut config = self.config.unwrap_or_default();
+        if let Some(path) = self.config_file {
+            config = config.with_config_file(path);
+        }
+        if let Some(path) = self.credentials_file {
+            config = config.with_credentials_file(path);
+        }
         ProcessProvider {
             source,
             context: self.context,
-            config: self.config.unwrap_or_default(),
+            config,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             max_output: self.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
             duration: self.duration,
             stdin: self.stdin,
+        }
+    }
+}
+
+/// Never the command line nor an argument (they may hold a secret): the program's name
+/// and how many arguments it has; variable names without their values.
+impl fmt::Debug for ProcessProviderBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProcessProviderBuilder")
+            .field("config", &self.config)
+            .field("config_file", &self.config_file)
+            .field("credentials_file", &self.credentials_file)
+            .field("what", &self.what)
+            .field("program", &self.program.as_deref().map(exec_display_name))
+            .field("args", &self.args.len())
+            .field("context", &self.context)
+            .field("timeout", &self.timeout)
+            .field("max_output", &self.max_output)
+            .field("duration", &self.duration)
+            .field("stdin", &self.stdin)
+            .finish()
+    }
+}
+
+/// A command line shows as its program's name, as [`Program`]'s `Debug` does.
+impl fmt::Debug for What {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            What::SelectedProfile => f.write_str("SelectedProfile"),
+            What::Profile(name) => f.debug_tuple("Profile").field(name).finish(),
+            What::CommandLine(line) => f
+                .debug_struct("CommandLine")
+                .field("program", &shell_display_name(line))
+                .field("command_line", &REDACTED)
+                .finish(),
+            What::Program => f.write_str("Program"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cr3t-BUILDER-SECRET";
+
+    #[test]
+    fn debug_shows_program_names_and_counts_only() {
+        let shell = ProcessProviderBuilder::default()
+            .command_line(format!("TOKEN={SECRET} /usr/bin/helper --token {SECRET}"))
+            .env("HELPER_TOKEN", SECRET);
+        let shown = format!("{shell:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("\"/usr/bin/helper\""), "{shown}");
+        assert!(shown.contains("HELPER_TOKEN"), "{shown}");
+
+        let exec = ProcessProviderBuilder::default()
+            .program("/usr/bin/helper")
+            .arg("--token")
+            .arg(SECRET)
+            .args([format!("--other={SECRET}")])
+            .env("HELPER_TOKEN", SECRET);
+        let shown = format!("{exec:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("\"/usr/bin/helper\""), "{shown}");
+        assert!(shown.contains("args: 3"), "{shown}");
+        let shown = format!("{:?}", exec.build());
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+
+    #[test]
+    fn config_and_credentials_files_apply_to_the_config_in_any_order() {
+        let shown = |b: ProcessProviderBuilder| format!("{:?}", b.build().config);
+        let before = ProcessProviderBuilder::default()
+            .config_file("/etc/aws/config")
+            .credentials_file("/etc/aws/credentials")
+            .config(ProviderConfig::empty());
+        let after = ProcessProviderBuilder::default()
+            .config(ProviderConfig::empty())
+            .config_file("/etc/aws/config")
+            .credentials_file("/etc/aws/credentials");
+        for builder in [before, after] {
+            let shown = shown(builder);
+            assert!(
+                shown.contains("config_file: Some(\"/etc/aws/config\")"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains("credentials_file: Some(\"/etc/aws/credentials\")"),
+                "{shown}"
+            );
         }
     }
 }

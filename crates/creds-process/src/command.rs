@@ -1,7 +1,7 @@
 //! What to run: a command line through the platform shell, or a program with explicit
 //! arguments; and how it is shown in errors and logs (its arguments never are).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -50,15 +50,25 @@ impl Program {
     /// secret (`helper --token ...`), nor variable assignments before it.
     pub(crate) fn display_name(&self) -> String {
         match self {
-            Program::Shell(line) => line
-                .split_whitespace()
-                .find(|word| !word.contains('='))
-                .map(|word| word.trim_matches(['"', '\'']).to_owned())
-                .filter(|word| !word.is_empty())
-                .unwrap_or_else(|| "(command line)".to_owned()),
-            Program::Exec { program, .. } => program.to_string_lossy().into_owned(),
+            Program::Shell(line) => shell_display_name(line),
+            Program::Exec { program, .. } => exec_display_name(program),
         }
     }
+}
+
+/// [`Program::display_name`] of a command line: its first word that is not a variable
+/// assignment, quotes trimmed.
+pub(crate) fn shell_display_name(line: &str) -> String {
+    line.split_whitespace()
+        .find(|word| !word.contains('='))
+        .map(|word| word.trim_matches(['"', '\'']).to_owned())
+        .filter(|word| !word.is_empty())
+        .unwrap_or_else(|| "(command line)".to_owned())
+}
+
+/// [`Program::display_name`] of a program run without a shell.
+pub(crate) fn exec_display_name(program: &OsStr) -> String {
+    program.to_string_lossy().into_owned()
 }
 
 #[cfg(unix)]

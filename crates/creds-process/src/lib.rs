@@ -77,7 +77,12 @@
 //!   so that nothing it started is left running, and reaped. On Windows only the
 //!   program itself is killed (that needs a job object, not done yet), and so it is
 //!   with stdin passthrough, where the program must stay in the terminal's foreground
-//!   group.
+//!   group. If the kill fails (`EPERM`), the fetch fails at once all the same, and a
+//!   background thread reaps the program whenever it ends.
+//! - On Linux the program is killed by the kernel if this process dies while it runs
+//!   (`PR_SET_PDEATHSIG`): in a process group of its own it does not get the
+//!   terminal's Ctrl-C, and would be left running. That covers the program itself,
+//!   not what it started.
 //! - No async runtime with IO is needed: each fetch runs the program from a thread of
 //!   its own, with two reader threads, and hands the result to the caller through a
 //!   `tokio::sync::oneshot` channel, which any executor can await.
@@ -94,6 +99,11 @@
 //!
 //! Errors name the program (the first word of the command line), never its arguments
 //! or output. Errors of a profile's command point at its `credential_process` line.
+//! In the stderr text an error quotes (shells such as bash echo the command line on a
+//! syntax error, helpers print their arguments in usage errors), every argument word
+//! of the command line (every argument of a [`program`](ProcessProviderBuilder::program))
+//! and every value set with [`env`](ProcessProviderBuilder::env) is replaced by
+//! `** redacted **`, words shorter than 4 characters excepted.
 //!
 //! # Refresh
 //!
@@ -122,6 +132,12 @@
 //!   not kill the program when it expires; here it dies with its process group.
 //! - Errors: Go v1 quotes the whole output when it is not JSON, secrets included; here
 //!   no error quotes it.
+//! - A profile with `role_arn` and `credential_process` but neither `source_profile`
+//!   nor `credential_source`: botocore and older aws-config reject it, Go v2 assumes
+//!   the role with the process's credentials, JS ignores `role_arn`. Here the profile
+//!   is the process's, as in JS, and a warning naming the profile says that `role_arn`
+//!   is ignored; to assume the role, put `credential_process` in another profile and
+//!   name it in `source_profile`.
 
 mod builder;
 mod command;
@@ -129,7 +145,10 @@ mod kill;
 mod output;
 mod profile;
 mod provider;
+mod redact;
 mod run;
+#[cfg(test)]
+mod test_alloc;
 
 pub use builder::ProcessProviderBuilder;
 pub use output::parse_output;

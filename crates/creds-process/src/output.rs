@@ -3,6 +3,7 @@
 use creds_core::{Clock, Credentials, CredentialsError};
 use jiff::Timestamp;
 use serde_json::{Map, Value};
+use zeroize::Zeroize as _;
 
 use crate::provider::NAME;
 
@@ -57,20 +58,37 @@ pub(crate) fn parse(text: &str, clock: &Clock, who: &str) -> Result<Credentials,
     if text.trim().is_empty() {
         return Err(bad(&"printed nothing on standard output"));
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        // serde_json's message is not used: it is not needed, and a future version might
-        // quote the input. The position is enough to find the mistake.
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "ends in the middle of the JSON document",
-            _ => "is not valid JSON",
-        };
-        bad(&format_args!(
-            "printed output that {what} (at line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    let Value::Object(doc) = value else {
+    // Not `serde_json::from_str`: it drops the document unwiped when output follows
+    // it. (A document that breaks off inside is dropped unwiped by serde_json, and a
+    // string with escapes passes through its scratch buffer: out of our reach.)
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let value = match values.next() {
+        Some(Ok(value)) => Wiped(value),
+        Some(Err(e)) => {
+            // serde_json's message is not used: it is not needed, and a future version
+            // might quote the input. The position is enough to find the mistake.
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "ends in the middle of the JSON document",
+                _ => "is not valid JSON",
+            };
+            return Err(bad(&format_args!(
+                "printed output that {what} (at line {}, column {})",
+                e.line(),
+                e.column()
+            )));
+        }
+        None => return Err(bad(&"printed nothing on standard output")),
+    };
+    let end = values.byte_offset();
+    let after = &text[end..];
+    let trailing = after.len() - after.trim_start().len();
+    if trailing < after.len() {
+        let (line, column) = position(text, end + trailing);
+        return Err(bad(&format_args!(
+            "printed output that is not valid JSON (at line {line}, column {column})"
+        )));
+    }
+    let Value::Object(doc) = &value.0 else {
         return Err(bad(&"printed JSON that is not an object"));
     };
     match doc.get("Version") {
@@ -78,11 +96,11 @@ pub(crate) fn parse(text: &str, clock: &Clock, who: &str) -> Result<Credentials,
         Some(Value::Number(n)) if n.as_f64() == Some(1.0) => {}
         Some(_) => return Err(bad(&"printed a document whose Version is not the number 1")),
     }
-    let access_key_id = required(&doc, "AccessKeyId").map_err(|m| bad(&m))?;
-    let secret_access_key = required(&doc, "SecretAccessKey").map_err(|m| bad(&m))?;
-    let session_token = optional(&doc, "SessionToken").map_err(|m| bad(&m))?;
-    let account_id = optional(&doc, "AccountId").map_err(|m| bad(&m))?;
-    let expiration = match optional(&doc, "Expiration").map_err(|m| bad(&m))? {
+    let access_key_id = required(doc, "AccessKeyId").map_err(|m| bad(&m))?;
+    let secret_access_key = required(doc, "SecretAccessKey").map_err(|m| bad(&m))?;
+    let session_token = optional(doc, "SessionToken").map_err(|m| bad(&m))?;
+    let account_id = optional(doc, "AccountId").map_err(|m| bad(&m))?;
+    let expiration = match optional(doc, "Expiration").map_err(|m| bad(&m))? {
         None => None,
         Some(text) => {
             let at: Timestamp = text.parse().map_err(|_| {
@@ -104,6 +122,39 @@ pub(crate) fn parse(text: &str, clock: &Clock, who: &str) -> Result<Credentials,
         .set_account_id(account_id.map(str::to_owned))
         .provider_name(NAME)
         .build())
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `text`.
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The parsed document, every string of which (keys too) is zeroed when it is dropped:
+/// it holds the secret access key and the session token, which [`Credentials`] copies.
+struct Wiped(Value);
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => {
+            for (mut key, mut value) in std::mem::take(map) {
+                key.zeroize();
+                wipe(&mut value);
+            }
+        }
+        // Numbers are held as numbers (serde_json's `arbitrary_precision` is off).
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// A required string field; the error says what is wrong with it, never its value.
@@ -136,6 +187,7 @@ pub(crate) fn bad(who: &str, what: &dyn std::fmt::Display) -> CredentialsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_alloc;
     use creds_core::{ErrorKind, ManualClock};
 
     const SECRET: &str = "wJalrXUtnFEMI-PARSER-SECRET";
@@ -265,5 +317,49 @@ mod tests {
             let message = err(&text);
             assert!(message.contains(needle), "{text:?}: {message}");
         }
+    }
+
+    #[test]
+    fn the_document_is_wiped_before_it_is_freed() {
+        const MARK: &str = "Wipe0Me";
+        let doc = |rest: &str| {
+            format!(
+                r#"{{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "{MARK}-secret",
+                    "SessionToken": "{MARK}-token", "{MARK}-key": ["{MARK}-nested", {{"x": "{MARK}"}}]{rest}}}"#
+            )
+        };
+        let cases = [
+            (doc(""), true),
+            (doc(r#", "Expiration": "2020-01-01T00:00:00Z""#), false),
+            (doc(r#", "AccountId": 5"#), false),
+            (
+                format!("{}\nlog line after the document {MARK}", doc("")),
+                false,
+            ),
+            (format!("{} {}", doc(""), doc("")), false),
+        ];
+        for (text, ok) in cases {
+            let (result, report) = test_alloc::watch(MARK.as_bytes(), || parse(&text));
+            assert_eq!(result.is_ok(), ok, "{text}: {result:?}");
+            assert_eq!(report.freed_with_marker, 0, "{text}: freed unwiped");
+        }
+    }
+
+    #[test]
+    fn output_after_the_document_is_invalid_at_its_position() {
+        let text = format!(
+            "{{\"Version\": 1, \"AccessKeyId\": \"AKID\", \"SecretAccessKey\": \"{SECRET}\"}}\n  done {SECRET}"
+        );
+        assert!(
+            err(&text).contains("not valid JSON (at line 2, column 3)"),
+            "{}",
+            err(&text)
+        );
+        let text = format!("{{}} \u{e9}x{SECRET}");
+        assert!(
+            err(&text).contains("not valid JSON (at line 1, column 4)"),
+            "{}",
+            err(&text)
+        );
     }
 }

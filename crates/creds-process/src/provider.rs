@@ -14,6 +14,7 @@ use crate::builder::ProcessProviderBuilder;
 use crate::command::{Context, Program};
 use crate::output;
 use crate::profile;
+use crate::redact::Redactions;
 use crate::run::{self, Failure, Limits};
 
 /// The provider's name, in errors, traces and [`Credentials::provider_name`].
@@ -155,12 +156,14 @@ impl ProcessProvider {
             timeout: self.timeout,
             max_output: self.max_output,
             stdin: self.stdin.unwrap_or_else(default_stdin_passthrough),
+            #[cfg(test)]
+            fail_kill: false,
         };
         tracing::debug!(program = %name, "running the credential process");
         let started = Instant::now();
         let stdout = run::run(program.command(&self.context), limits)
             .await
-            .map_err(|failure| describe(failure, program, &name, &limits))?;
+            .map_err(|failure| describe(failure, program, &self.context, &name, &limits))?;
         tracing::debug!(program = %name, elapsed = ?started.elapsed(), "the credential process answered");
         let who = format!("the credential process `{name}`");
         let text = std::str::from_utf8(&stdout)
@@ -202,7 +205,15 @@ fn later(now: Timestamp, after: Duration) -> Timestamp {
 /// The error for a run that failed. Kinds: a program that cannot be started, that the
 /// shell cannot find or run (exit 126, 127) or that prints too much is
 /// `InvalidConfig`; a timeout, another failing exit or an I/O failure is `Unavailable`.
-fn describe(failure: Failure, program: &Program, name: &str, limits: &Limits) -> CredentialsError {
+/// The stderr text quoted never shows the arguments or the variables set for the
+/// program (see [`Redactions`]).
+fn describe(
+    failure: Failure,
+    program: &Program,
+    context: &Context,
+    name: &str,
+    limits: &Limits,
+) -> CredentialsError {
     match failure {
         Failure::Spawn(e) => CredentialsError::invalid_config(
             NAME,
@@ -237,7 +248,7 @@ fn describe(failure: Failure, program: &Program, name: &str, limits: &Limits) ->
             } else {
                 ErrorKind::Unavailable
             };
-            let said = match stderr.summary() {
+            let said = match stderr.summary(&Redactions::new(program, context)) {
                 Some(text) => format!("its error output: {text}"),
                 None => "it wrote nothing on standard error".to_owned(),
             };

@@ -151,3 +151,99 @@ fn a_profile_is_read_again_after_a_reload() {
         "ASIATWO"
     );
 }
+
+#[test]
+fn the_builder_reads_the_files_it_is_given() {
+    // JS `fromProcess({ profile, filepath, configFilepath })`: the config (here the
+    // default, the real environment) is told where the files are.
+    let scripts = Scripts::new();
+    let command = scripts.printing("ok", &document(None));
+    let config_file = scripts.path("my-config");
+    let credentials_file = scripts.path("my-credentials");
+    std::fs::write(&config_file, "[profile p]\naws_account_id = 123456789012\n").unwrap();
+    std::fs::write(
+        &credentials_file,
+        format!("[p]\ncredential_process = {command}\n"),
+    )
+    .unwrap();
+    let provider = ProcessProvider::builder()
+        .config_file(&config_file)
+        .credentials_file(&credentials_file)
+        .profile_name("p")
+        .build();
+    let creds = block_on(provider.provide_credentials()).unwrap();
+    assert_eq!(creds.access_key_id(), "ASIAPROCESS");
+    assert_eq!(
+        creds.account_id(),
+        Some("123456789012"),
+        "from the config file"
+    );
+
+    // Over the files of an explicit config, even one given after.
+    let provider = ProcessProvider::builder()
+        .credentials_file(&credentials_file)
+        .config(
+            ProviderConfig::empty()
+                .with_fs(Fs::real())
+                .with_credentials_file(scripts.path("not-this-one")),
+        )
+        .profile_name("p")
+        .build();
+    let creds = block_on(provider.provide_credentials()).unwrap();
+    assert_eq!(creds.access_key_id(), "ASIAPROCESS");
+}
+
+#[test]
+fn role_arn_without_a_source_is_ignored_with_a_warning() {
+    let scripts = Scripts::new();
+    let command = scripts.printing("ok", &document(None));
+    const ROLE: &str = "arn:aws:iam::123456789012:role/Hidden-Role-Q3x";
+    let config = world(
+        &format!(
+            "[profile role-over-process-q3x]\nrole_arn = {ROLE}\ncredential_process = {command}\n\
+             [profile role-with-source-q3x]\nrole_arn = {ROLE}\nsource_profile = plain-q3x\n\
+             credential_process = {command}\n[profile plain-q3x]\nregion = eu-west-1\n"
+        ),
+        &[],
+    );
+    let handler = registry::profile_handlers()
+        .into_iter()
+        .find(|h| h.name() == "process")
+        .expect("registered");
+    let profiles = config.profile_set().unwrap();
+    let profile = profiles.profile("role-over-process-q3x").unwrap();
+    assert!(handler.claims(profile));
+    let creds = block_on(
+        handler
+            .build(&config, &profiles, profile)
+            .unwrap()
+            .provide_credentials(),
+    )
+    .unwrap();
+    assert_eq!(
+        creds.access_key_id(),
+        "ASIAPROCESS",
+        "the process's credentials"
+    );
+    block_on(ProcessProvider::from_profile(&config, "role-with-source-q3x").provide_credentials())
+        .unwrap();
+
+    let logs = logs();
+    let warnings: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("role_arn is ignored"))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|line| line.contains("WARN") && line.contains("role-over-process-q3x")),
+        "{logs}"
+    );
+    assert!(
+        !warnings
+            .iter()
+            .any(|line| line.contains("role-with-source-q3x")),
+        "{logs}"
+    );
+    assert!(!logs.contains("Hidden-Role"), "{logs}");
+}

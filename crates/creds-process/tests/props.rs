@@ -10,6 +10,11 @@ fn clock() -> Clock {
 /// A marker that no message of the parser contains, planted in every value.
 const MARK: &str = "Zq9Xw";
 
+/// A marker planted in `SecretAccessKey` only (before [`MARK`]), so that finding it in
+/// the credentials' `Debug` means the secret leaked, not that another field happens to
+/// hold the same text.
+const SECRET_MARK: &str = "Sk7Jv";
+
 fn value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
@@ -34,10 +39,17 @@ fn value() -> impl Strategy<Value = serde_json::Value> {
 /// Documents close to valid ones: each field present or not, of any type.
 fn document() -> impl Strategy<Value = String> {
     let field = |name: &'static str| prop::option::of(value()).prop_map(move |v| (name, v));
+    let secret = prop::option::of(value().prop_map(|v| match v {
+        serde_json::Value::String(s) if !s.is_empty() => {
+            serde_json::Value::String(format!("{SECRET_MARK}{s}"))
+        }
+        other => other,
+    }))
+    .prop_map(|v| ("SecretAccessKey", v));
     (
         field("Version"),
         field("AccessKeyId"),
-        field("SecretAccessKey"),
+        secret,
         field("SessionToken"),
         field("Expiration"),
         field("AccountId"),
@@ -56,7 +68,8 @@ fn check(text: &str) {
         Ok(creds) => {
             assert!(!creds.access_key_id().is_empty());
             assert!(!creds.secret_access_key().is_empty());
-            assert!(!format!("{creds:?}").contains(creds.secret_access_key()));
+            let shown = format!("{creds:?}");
+            assert!(!shown.contains(SECRET_MARK), "{shown}");
         }
         Err(err) => {
             let shown = format!("{err} {err:?}");
@@ -64,6 +77,18 @@ fn check(text: &str) {
             assert_eq!(err.kind(), creds_core::ErrorKind::InvalidConfig);
         }
     }
+}
+
+#[test]
+fn a_secret_equal_to_another_field_is_no_leak() {
+    // A secret that is the Expiration's text, or a part of the access key id: the
+    // `Debug` shows those fields, not the secret.
+    check(
+        r#"{"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "2999-01-01T00:00:00Z",
+            "Expiration": "2999-01-01T00:00:00Z"}"#,
+    );
+    check(r#"{"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "AKID"}"#);
+    check(r#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "process"}"#);
 }
 
 proptest! {

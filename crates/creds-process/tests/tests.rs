@@ -5,7 +5,9 @@
 
 mod concurrency;
 mod document;
+mod host_death;
 mod profile;
 mod props;
+mod redaction;
 mod run;
 mod support;
