@@ -287,11 +287,11 @@ fn help_documents_exit_codes() {
 fn creds_running_itself_as_credential_process_stops() {
     let creds = env!("CARGO_BIN_EXE_creds");
     let home = Home::new("recursion").with_files(
-        &format!("[profile self]\ncredential_process = {creds} export --profile self\n"),
+        &format!("[profile loopy]\ncredential_process = {creds} export --profile loopy\n"),
         "",
     );
     let started = std::time::Instant::now();
-    let out = home.run(&["export", "--profile", "self"], &[]);
+    let out = home.run(&["export", "--profile", "loopy"], &[]);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(stderr.contains("running inside itself"), "{stderr}");

@@ -40,7 +40,9 @@ impl DefaultChainBuilder {
         self
     }
 
-    /// The cache settings (refresh windows, `expire_after`).
+    /// The cache settings (refresh windows, `expire_after`, clock), used as given.
+    /// Without them the cache has the default windows and reads the
+    /// [`ProviderConfig`]'s clock.
     pub fn cache(mut self, cache: CredentialsCacheBuilder) -> Self {
         self.cache = Some(cache);
         self
@@ -66,10 +68,11 @@ impl DefaultChainBuilder {
     pub fn build(self) -> CredentialsCache {
         let chain = self.build_chain();
         let config = self.provider_config();
-        self.cache
-            .unwrap_or_default()
-            .clock(config.clock().clone())
-            .build(chain)
+        let cache = match self.cache {
+            Some(cache) => cache,
+            None => CredentialsCacheBuilder::default().clock(config.clock().clone()),
+        };
+        cache.build(chain)
     }
 }
 
@@ -82,4 +85,6 @@ pub(crate) fn link_providers() {
     std::hint::black_box(creds_profile::ProfileProvider::new as fn(&ProviderConfig) -> _);
     #[cfg(feature = "process")]
     std::hint::black_box(creds_process::ProcessProvider::builder as fn() -> _);
+    #[cfg(feature = "container")]
+    std::hint::black_box(creds_container::ContainerProvider::new as fn(&ProviderConfig) -> _);
 }

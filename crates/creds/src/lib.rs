@@ -48,6 +48,7 @@
 //! | `env` (default) | `creds-env` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, ... |
 //! | `profile` (default) | `creds-profile` | `~/.aws/config` and `~/.aws/credentials`: static keys, role chains, and every kind of profile a linked crate handles |
 //! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) |
+//! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` |
 //!
 //! # The default chain
 //!
@@ -60,8 +61,9 @@
 //!
 //! # JavaScript-style entry points
 //!
-//! [`from_env`], [`from_ini`], [`from_process`] and [`create_credential_chain`] mirror
-//! the JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess` and
+//! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
+//! [`from_http`] and [`create_credential_chain`] mirror the JavaScript SDK v3's
+//! `fromEnv`, `fromIni`, `fromProcess`, `fromContainerMetadata`, `fromHttp` and
 //! `createCredentialChain`.
 
 mod default_chain;
@@ -74,6 +76,12 @@ pub use creds_core::{
 };
 pub use default_chain::{DefaultChain, DefaultChainBuilder, default_chain};
 
+/// The `creds-container` crate: [`ContainerProvider`], its host resolver and the
+/// response parser.
+#[cfg(feature = "container")]
+pub use creds_container as container;
+#[cfg(feature = "container")]
+pub use creds_container::{ContainerProvider, ContainerProviderBuilder};
 #[cfg(feature = "env")]
 pub use creds_env::EnvironmentProvider;
 /// The `creds-process` crate: [`ProcessProvider`], the output parser and the
@@ -105,6 +113,30 @@ pub fn from_ini() -> ProfileProviderBuilder {
 #[cfg(feature = "process")]
 pub fn from_process() -> ProcessProviderBuilder {
     ProcessProvider::builder()
+}
+
+/// A builder for credentials from an ECS or EKS container endpoint (JS
+/// `fromContainerMetadata({...})`). As built, it reads
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI` and
+/// the authorization token variables at each fetch; set
+/// [`timeout`](ContainerProviderBuilder::timeout) and
+/// [`max_retries`](ContainerProviderBuilder::max_retries) as JS does.
+#[cfg(feature = "container")]
+pub fn from_container_metadata() -> ContainerProviderBuilder {
+    ContainerProvider::builder()
+}
+
+/// A builder for credentials from any credentials URL (JS `fromHttp({...})`): give it a
+/// [`full_uri`](ContainerProviderBuilder::full_uri) or a
+/// [`relative_uri`](ContainerProviderBuilder::relative_uri), and an
+/// [`authorization_token`](ContainerProviderBuilder::authorization_token) or
+/// [`authorization_token_file`](ContainerProviderBuilder::authorization_token_file);
+/// without them it reads the same variables as [`from_container_metadata`]. Unlike JS
+/// `fromHttp`, a relative URI wins over a full one and a token file over a token, as
+/// in the other SDKs.
+#[cfg(feature = "container")]
+pub fn from_http() -> ContainerProviderBuilder {
+    ContainerProvider::builder()
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).

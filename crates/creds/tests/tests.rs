@@ -19,9 +19,16 @@ fn every_enabled_feature_is_registered_in_order() {
     if cfg!(feature = "profile") {
         expected.push("profile");
     }
+    if cfg!(feature = "container") {
+        expected.push("container");
+    }
     assert_eq!(creds::linked_providers(), expected);
     #[cfg(feature = "env")]
     assert!(creds::core::registry::credential_source("Environment").is_some());
+    assert_eq!(
+        creds::core::registry::credential_source("EcsContainer").is_some(),
+        cfg!(feature = "container")
+    );
 
     let handlers: Vec<_> = creds::core::registry::profile_handlers()
         .iter()
@@ -244,7 +251,9 @@ mod process {
     #[test]
     fn a_failing_program_stops_the_chain_at_its_line() {
         let world = World::new(|_| {
-            "[profile bad]\nregion = eu-west-1\ncredential_process = sh -c 'echo no vault >&2; exit 1'\n".to_owned()
+            // The message is computed, not written in the command line: words of the
+            // command line are redacted from the stderr shown (they may be secrets).
+            "[profile bad]\nregion = eu-west-1\ncredential_process = sh -c 'echo vault $((6*7))000 >&2; exit 1'\n".to_owned()
         });
         let chain = creds::DefaultChain::builder()
             .config(world.config(&[("AWS_PROFILE", "bad"), ("AWS_ACCESS_KEY_ID", "ignored")]))
@@ -253,7 +262,7 @@ mod process {
         assert_eq!(err.kind(), ErrorKind::Unavailable);
         let text = err.to_string();
         assert!(
-            text.contains("no vault") && text.contains("config:3"),
+            text.contains("42000") && text.contains("config:3"),
             "{text}"
         );
     }
@@ -284,5 +293,81 @@ mod process {
                 .access_key_id(),
             "ASIAHELPER"
         );
+    }
+}
+
+#[cfg(feature = "container")]
+mod container {
+    //! Container endpoints through the whole default chain, against a loopback server.
+
+    use super::*;
+    use creds_testkit::{Method, Reply, TestServer};
+
+    const SECRET: &str = "wJalrXUtnFEMI-FACADE-CONTAINER-SECRET";
+    const DOCUMENT: &str = r#"{"AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "wJalrXUtnFEMI-FACADE-CONTAINER-SECRET",
+        "Token": "token", "Expiration": "2999-01-01T00:00:00Z"}"#;
+
+    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn the_default_chain_reaches_a_full_uri() {
+        let server = TestServer::start_blocking();
+        server.route(Method::GET, "/creds", Reply::ok(DOCUMENT));
+        let uri = server.uri("/creds");
+        let config = ProviderConfig::empty().with_env(Env::from_pairs([
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer facade"),
+        ]));
+        let chain = creds::DefaultChain::builder().config(config).build();
+        let creds = block_on_io(chain.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIACONTAINER");
+        assert_eq!(creds.provider_name(), "container");
+        assert!(!format!("{creds:?}").contains(SECRET));
+        // Cached until 2999: one request.
+        block_on_io(chain.provide_credentials()).unwrap();
+        assert_eq!(server.request_count(), 1);
+        assert_eq!(
+            server.requests()[0].header("authorization"),
+            Some("Bearer facade")
+        );
+    }
+
+    #[test]
+    fn without_the_variables_the_chain_passes_it_by() {
+        let chain = creds::DefaultChain::builder()
+            .config(ProviderConfig::empty())
+            .build();
+        let err = block_on_io(chain.provide_credentials()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotConfigured);
+        assert!(err.to_string().contains("container ("), "{err}");
+    }
+
+    #[test]
+    fn js_style_from_http_and_from_container_metadata() {
+        let server = TestServer::start_blocking();
+        server.route(Method::GET, "/v1/credentials", Reply::ok(DOCUMENT));
+        let provider = creds::from_http()
+            .config(ProviderConfig::empty())
+            .full_uri(server.uri("/v1/credentials"))
+            .authorization_token("Bearer js")
+            .build();
+        let creds = block_on_io(provider.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIACONTAINER");
+
+        let provider = creds::from_container_metadata()
+            .config(ProviderConfig::empty().with_env(Env::from_pairs([(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "/v1/credentials",
+            )])))
+            .relative_uri_base(server.url())
+            .build();
+        block_on_io(provider.provide_credentials()).unwrap();
+        assert_eq!(server.request_count(), 2);
     }
 }

@@ -1,0 +1,114 @@
+//! Secrets, documents, log capture and the checks every test makes.
+
+use std::sync::{Arc, Mutex, Once, OnceLock};
+use std::time::Duration;
+
+use creds_container::{ContainerProvider, ContainerProviderBuilder};
+use creds_core::{Credentials, CredentialsError, Env, ManualClock, ProviderConfig};
+
+/// Secrets the servers answer or the tests send; they must never reach an error, a
+/// `Debug` or a log line.
+pub(crate) const SECRET: &str = "wJalrXUtnFEMI-CONTAINER-SECRET-KEY";
+pub(crate) const TOKEN: &str = "IQoJb3JpZ2luX2VjE-CONTAINER-SESSION-TOKEN";
+pub(crate) const AUTH: &str = "Bearer AUTH-CONTAINER-TOKEN-0001";
+
+/// The tests' now; documents expire six hours later.
+pub(crate) const NOW: &str = "2026-06-01T00:00:00Z";
+pub(crate) const LATER: &str = "2026-06-01T06:00:00Z";
+
+/// A credentials document expiring at `expiration`.
+pub(crate) fn document_expiring(expiration: &str) -> String {
+    format!(
+        r#"{{"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIACONTAINER",
+            "SecretAccessKey": "{SECRET}", "Token": "{TOKEN}", "Expiration": "{expiration}",
+            "AccountId": "123456789012", "RoleArn": "arn:aws:iam::123456789012:role/task"}}"#
+    )
+}
+
+/// A credentials document expiring at [`LATER`].
+pub(crate) fn document() -> String {
+    document_expiring(LATER)
+}
+
+pub(crate) fn clock() -> ManualClock {
+    ManualClock::new(NOW.parse().unwrap())
+}
+
+/// A config with these variables, the clock at [`NOW`] and no files.
+pub(crate) fn config(env: &[(&str, &str)]) -> ProviderConfig {
+    capture_logs();
+    ProviderConfig::empty()
+        .with_env(Env::from_pairs(env.iter().copied()))
+        .with_clock(clock())
+}
+
+/// A builder over [`config`]`(env)` with quick retries.
+pub(crate) fn builder(env: &[(&str, &str)]) -> ContainerProviderBuilder {
+    ContainerProvider::builder()
+        .config(config(env))
+        .retry_delay_base(Duration::from_millis(5))
+}
+
+/// The credentials, after checking that their `Debug` holds no secret.
+pub(crate) fn expect_ok(result: Result<Credentials, CredentialsError>) -> Credentials {
+    let creds = result.unwrap_or_else(|e| panic!("expected credentials, got {e}"));
+    let shown = format!("{creds:?}");
+    assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");
+    creds
+}
+
+/// The error, after checking that neither its `Display` nor its `Debug` nor the log
+/// holds a secret.
+pub(crate) fn expect_err(result: Result<Credentials, CredentialsError>) -> CredentialsError {
+    let err = match result {
+        Ok(creds) => panic!("expected an error, got {creds:?}"),
+        Err(err) => err,
+    };
+    for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert_secret_free(&text);
+    }
+    assert_secret_free(&logs());
+    err
+}
+
+/// Fails when `text` holds a secret, the session token or the authorization token.
+pub(crate) fn assert_secret_free(text: &str) {
+    for secret in [SECRET, TOKEN, AUTH, "AUTH-CONTAINER-TOKEN"] {
+        assert!(!text.contains(secret), "a secret leaked: {text}");
+    }
+}
+
+/// Everything logged so far by every test of this binary, at every level.
+pub(crate) fn logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(Arc::default)
+}
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        log_buffer().lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends every log line of every crate, at TRACE, to the buffer [`logs`] reads.
+pub(crate) fn capture_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| LogWriter)
+            .with_max_level(tracing::Level::TRACE)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}

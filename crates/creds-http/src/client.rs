@@ -1,0 +1,527 @@
+//! [`HttpClient`] and its builder: attempts, retries and the total deadline.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::uri::Scheme;
+use http::{Request, Response, Uri, Version, header};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use rustls::pki_types::CertificateDer;
+use tokio::time::Instant;
+
+use crate::body::{BodyError, RequestBody, read_body};
+use crate::connector::{ConnectError, ConnectFailure, Connector, ReadTimedOut, describe};
+use crate::proxy::ProxyMatcher;
+use crate::tls::Tls;
+use crate::{HttpError, HttpErrorKind, Proxy, RetryPolicy};
+
+/// The default connect timeout: 1 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// The default read timeout: 5 s.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default total timeout: 30 s.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on response bodies: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The HTTP client of every `creds` provider that speaks HTTP.
+///
+/// HTTP/1.1 over TCP, or TLS (rustls) for `https`, with pooled connections. It is cheap
+/// to clone and share: clones share one pool. Build it with [`HttpClient::builder`];
+/// [`send`](Self::send) needs a tokio runtime with IO and time enabled.
+///
+/// `send` returns every response, whatever its status: callers map statuses to
+/// errors. It never follows a redirect (a `3xx` is returned as it is).
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client<Connector, RequestBody>,
+    proxy: Option<Arc<ProxyMatcher>>,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    total_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("HttpClient")
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("read_timeout", &inner.read_timeout)
+            .field("total_timeout", &inner.total_timeout)
+            .field("retry", &inner.retry)
+            .field("max_body_bytes", &inner.max_body_bytes)
+            .field("proxy", &inner.proxy.is_some())
+            .finish()
+    }
+}
+
+impl Default for HttpClient {
+    /// A client with the default settings: [`HttpClient::builder`]`().build()`.
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+/// Builds an [`HttpClient`].
+///
+/// ```
+/// use std::time::Duration;
+/// use creds_http::{HttpClient, Proxy, RetryPolicy};
+///
+/// let client = HttpClient::builder()
+///     .connect_timeout(Duration::from_secs(2))
+///     .read_timeout(Duration::from_secs(3))
+///     .total_timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::new().max_attempts(4))
+///     .max_body_bytes(64 * 1024)
+///     .proxy(Proxy::None)
+///     .build();
+/// # let _ = client;
+/// ```
+#[derive(Clone, Debug)]
+pub struct HttpClientBuilder {
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    total_timeout: Duration,
+    retry: RetryPolicy,
+    max_body_bytes: usize,
+    proxy: Proxy,
+    roots: Vec<CertificateDer<'static>>,
+}
+
+impl Default for HttpClientBuilder {
+    fn default() -> Self {
+        HttpClientBuilder {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            proxy: Proxy::None,
+            roots: Vec::new(),
+        }
+    }
+}
+
+impl HttpClientBuilder {
+    /// How long making a connection may take: TCP, a proxy tunnel and the TLS
+    /// handshake together (default 1 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long the endpoint may stay silent: from sending the request to the
+    /// response's headers, and between two parts of the body (default 5 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// How long a whole [`send`](HttpClient::send) may take, every attempt and every
+    /// backoff sleep included (default 30 s).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body read; a larger one is a
+    /// [`BodyTooLarge`](HttpErrorKind::BodyTooLarge) error (default 1 MiB). At most
+    /// this much and one more network read is ever held.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// The proxy (default [`Proxy::None`]).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Trusts this root certificate (DER) for `https`, besides the roots the crate's
+    /// features bring (the system's, or the bundled ones).
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(CertificateDer::from(der.into()));
+        self
+    }
+
+    /// Builds the client. Nothing is connected or loaded yet: the trusted roots are
+    /// loaded on the first `https` connection.
+    pub fn build(self) -> HttpClient {
+        let mut http = HttpConnector::new();
+        // The connector serves https too: TLS goes on top of the TCP connection.
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        let proxy = self.proxy.matcher().map(Arc::new);
+        let connector = Connector {
+            http,
+            tls: Tls::new(self.roots),
+            proxy: proxy.clone(),
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(8)
+            .build(connector);
+        HttpClient {
+            inner: Arc::new(Inner {
+                client,
+                proxy,
+                retry: self.retry,
+                connect_timeout: self.connect_timeout,
+                read_timeout: self.read_timeout,
+                total_timeout: self.total_timeout,
+                max_body_bytes: self.max_body_bytes,
+            }),
+        }
+    }
+}
+
+/// A failed attempt, and whether it failed before a connection was made.
+struct Failure {
+    error: HttpError,
+    connect_phase: bool,
+}
+
+impl HttpClient {
+    /// A builder with the default settings.
+    pub fn builder() -> HttpClientBuilder {
+        HttpClientBuilder::default()
+    }
+
+    /// Sends `request` (HTTP/1.1; its version is ignored) and reads the whole
+    /// response, retrying by the [`RetryPolicy`], within the total timeout.
+    ///
+    /// Returns every response, whatever its status; when the attempts are used up on
+    /// a retried status (`5xx`, `429`) it returns the last response. The errors are
+    /// failures to get a response: see [`HttpErrorKind`].
+    pub async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let inner = &*self.inner;
+        let endpoint = check_uri(request.uri())?;
+        let deadline = Instant::now() + inner.total_timeout;
+        let (parts, body) = request.into_parts();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let request = inner.request(&parts, &body);
+            let outcome = match tokio::time::timeout_at(deadline, inner.attempt(request, &endpoint))
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    return Err(HttpError::new(
+                            HttpErrorKind::Timeout,
+                            format!(
+                                "{endpoint} gave no complete response within the total timeout of {:?}; is the endpoint up?",
+                                inner.total_timeout
+                            ),
+                        )
+                        .with_endpoint(&endpoint)
+                        .with_attempts(attempt));
+                }
+            };
+            let retry = match &outcome {
+                Ok(response) => inner.retry.retries_status(response.status()),
+                Err(failure) => inner
+                    .retry
+                    .retries_error(&failure.error, failure.connect_phase),
+            };
+            if retry && attempt < inner.retry.max_attempts {
+                let delay = inner.retry.backoff(attempt);
+                if Instant::now() + delay < deadline {
+                    match &outcome {
+                        Ok(response) => tracing::debug!(
+                            attempt,
+                            ?delay,
+                            status = response.status().as_u16(),
+                            "{endpoint} answered a status that is retried"
+                        ),
+                        Err(failure) => tracing::debug!(
+                            attempt,
+                            ?delay,
+                            kind = %failure.error.kind(),
+                            "a request to {endpoint} failed and is retried"
+                        ),
+                    }
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            return outcome.map_err(|failure| {
+                failure
+                    .error
+                    .with_endpoint(&endpoint)
+                    .with_attempts(attempt)
+            });
+        }
+    }
+}
+
+impl Inner {
+    /// The request of one attempt.
+    fn request(&self, parts: &http::request::Parts, body: &Bytes) -> Request<RequestBody> {
+        let mut request = Request::new(RequestBody::new(body.clone()));
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.version_mut() = Version::HTTP_11;
+        *request.headers_mut() = parts.headers.clone();
+        // A plain proxy reads the credentials of an http request from its headers (an
+        // https request sends them in the tunnel's CONNECT instead).
+        if parts.uri.scheme() == Some(&Scheme::HTTP) {
+            if let Some(auth) = self
+                .proxy
+                .as_ref()
+                .and_then(|m| m.intercept(&parts.uri))
+                .and_then(|i| i.basic_auth().cloned())
+            {
+                request
+                    .headers_mut()
+                    .insert(header::PROXY_AUTHORIZATION, auth);
+            }
+        }
+        request
+    }
+
+    async fn attempt(
+        &self,
+        request: Request<RequestBody>,
+        endpoint: &str,
+    ) -> Result<Response<Bytes>, Failure> {
+        let bodiless = request.method() == http::Method::HEAD;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| self.request_failure(e, endpoint))?;
+        let (parts, body) = response.into_parts();
+        let too_large = || Failure {
+            error: HttpError::new(
+                HttpErrorKind::BodyTooLarge,
+                format!(
+                    "the response from {endpoint} is larger than the limit of {} bytes",
+                    self.max_body_bytes
+                ),
+            ),
+            connect_phase: false,
+        };
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        // A HEAD, 204 or 304 response declares the length of a body it does not send.
+        let bodiless = bodiless
+            || parts.status == http::StatusCode::NO_CONTENT
+            || parts.status == http::StatusCode::NOT_MODIFIED;
+        if !bodiless && declared.is_some_and(|len| len > self.max_body_bytes as u64) {
+            return Err(too_large());
+        }
+        match read_body(body, self.max_body_bytes).await {
+            Ok(body) => Ok(Response::from_parts(parts, body)),
+            Err(BodyError::TooLarge) => Err(too_large()),
+            Err(BodyError::Read(e)) => {
+                let mut failure = self.body_failure(&e, endpoint);
+                failure.error = failure.error.with_source(e);
+                Err(failure)
+            }
+        }
+    }
+
+    /// What went wrong before the response's headers.
+    fn request_failure(&self, error: hyper_util::client::legacy::Error, endpoint: &str) -> Failure {
+        let mut failure = self.classify(&error, endpoint);
+        failure.error = failure.error.with_source(error);
+        failure
+    }
+
+    fn classify(&self, error: &hyper_util::client::legacy::Error, endpoint: &str) -> Failure {
+        if let Some(connect) = find::<ConnectError>(error) {
+            let kind = match connect.failure {
+                ConnectFailure::Connect => HttpErrorKind::Connect,
+                ConnectFailure::Timeout => HttpErrorKind::Timeout,
+                ConnectFailure::Tls => HttpErrorKind::Tls,
+                ConnectFailure::Proxy => HttpErrorKind::Proxy,
+            };
+            return Failure {
+                error: HttpError::new(kind, connect.message.clone()),
+                connect_phase: true,
+            };
+        }
+        if error.is_connect() {
+            return Failure {
+                error: HttpError::new(
+                    HttpErrorKind::Connect,
+                    format!(
+                        "could not connect to {endpoint}: {}; is the endpoint right?",
+                        describe(error)
+                    ),
+                ),
+                connect_phase: true,
+            };
+        }
+        let error = if find::<ReadTimedOut>(error).is_some() {
+            HttpError::new(
+                HttpErrorKind::Timeout,
+                format!(
+                    "{endpoint} did not answer within the read timeout of {:?}; is the endpoint up?",
+                    self.read_timeout
+                ),
+            )
+        } else if any_hyper(error, hyper::Error::is_parse) {
+            HttpError::new(
+                HttpErrorKind::InvalidResponse,
+                format!("{endpoint} did not answer in HTTP/1.1; is it an HTTP endpoint?"),
+            )
+        } else {
+            HttpError::new(
+                HttpErrorKind::Io,
+                format!(
+                    "the connection to {endpoint} closed before a response ({}); is it an HTTP endpoint?",
+                    describe(error)
+                ),
+            )
+        };
+        Failure {
+            error,
+            connect_phase: false,
+        }
+    }
+
+    /// What went wrong while reading the body.
+    fn body_failure(&self, error: &hyper::Error, endpoint: &str) -> Failure {
+        let error = if find::<ReadTimedOut>(error).is_some() {
+            HttpError::new(
+                HttpErrorKind::Timeout,
+                format!(
+                    "{endpoint} stopped sending its response for longer than the read timeout of {:?}",
+                    self.read_timeout
+                ),
+            )
+        } else {
+            HttpError::new(
+                HttpErrorKind::Io,
+                format!(
+                    "the connection to {endpoint} broke in the middle of the response ({})",
+                    describe(error)
+                ),
+            )
+        };
+        Failure {
+            error,
+            connect_phase: false,
+        }
+    }
+}
+
+/// The first error of type `T` in `error`'s chain, looking inside I/O errors too
+/// (an `io::Error`'s `source` skips the error it wraps).
+fn find<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    chain(error).find_map(|e| e.downcast_ref::<T>())
+}
+
+/// Whether any hyper error in the chain satisfies `test`.
+fn any_hyper(error: &(dyn StdError + 'static), test: fn(&hyper::Error) -> bool) -> bool {
+    chain(error).any(|e| e.downcast_ref::<hyper::Error>().is_some_and(test))
+}
+
+/// `error` and its sources, with the error inside each `io::Error` after it.
+fn chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut pending: Vec<&'a (dyn StdError + 'static)> = vec![error];
+    std::iter::from_fn(move || {
+        let e = pending.pop()?;
+        if let Some(next) = e.source() {
+            pending.push(next);
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            pending.push(inner as &(dyn StdError + 'static));
+        }
+        Some(e)
+    })
+}
+
+/// The endpoint of an `http` or `https` URI with a host, or an
+/// [`InvalidRequest`](HttpErrorKind::InvalidRequest) error.
+fn check_uri(uri: &Uri) -> Result<String, HttpError> {
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(other) => {
+            return Err(HttpError::new(
+                HttpErrorKind::InvalidRequest,
+                format!("only http and https URLs can be requested, not {other}:"),
+            ));
+        }
+        None => {
+            return Err(HttpError::new(
+                HttpErrorKind::InvalidRequest,
+                "the request's URL is not absolute: it needs http:// or https:// and a host",
+            ));
+        }
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(HttpError::new(
+            HttpErrorKind::InvalidRequest,
+            "the request's URL has no host",
+        ));
+    }
+    Ok(endpoint_of(uri))
+}
+
+/// `scheme://host[:port]` of a URI: what messages name, never the path, the query or
+/// user information.
+pub(crate) fn endpoint_of(uri: &Uri) -> String {
+    let scheme = uri.scheme_str().unwrap_or("http");
+    let host = uri.host().unwrap_or_default();
+    match uri.port_u16() {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_leave_out_path_query_and_user() {
+        let uri: Uri = "http://user:pw@127.0.0.1:1234/secret/path?token=x"
+            .parse()
+            .unwrap();
+        assert_eq!(endpoint_of(&uri), "http://127.0.0.1:1234");
+        let v6: Uri = "https://[::1]/x".parse().unwrap();
+        assert_eq!(endpoint_of(&v6), "https://[::1]");
+    }
+
+    #[test]
+    fn only_absolute_http_uris() {
+        let kind = |s: &str| check_uri(&s.parse().unwrap()).unwrap_err().kind();
+        assert_eq!(kind("ftp://example.com/x"), HttpErrorKind::InvalidRequest);
+        assert_eq!(kind("/relative"), HttpErrorKind::InvalidRequest);
+        assert_eq!(
+            check_uri(&"https://sts.amazonaws.com/".parse().unwrap()).unwrap(),
+            "https://sts.amazonaws.com"
+        );
+    }
+}
