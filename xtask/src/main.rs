@@ -7,20 +7,31 @@
 //!   budget is exceeded.
 //! - `fuzz [SECONDS]`: builds the fuzz targets; with SECONDS, runs each that long
 //!   (needs cargo-fuzz).
+//! - `bench-peers [--skip-builds] [--runs N] [--keep]`: measures `creds` against
+//!   aws-config side by side (`bench/peers/`) and writes `bench/RESULTS.md`; see
+//!   [`peers`].
+//! - `interop`: resolves the same configurations with `creds`, botocore and the AWS
+//!   SDK for JavaScript v3 (installed pinned under `target/interop/`) and checks they
+//!   agree; see [`interop`].
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod interop;
+mod peers;
 
 use std::collections::BTreeSet;
 use std::process::{Command, ExitCode};
 
-/// (description, cargo tree feature arguments, budget)
-const BUDGETS: &[(&str, &[&str], usize)] = &[
+/// The feature sets of `creds` that `deps` counts: (description, cargo tree feature
+/// arguments, budget if any).
+const BUDGETS: &[(&str, &[&str], Option<usize>)] = &[
     (
         "creds, features env+profile",
         &["--no-default-features", "--features", "env,profile"],
-        25,
+        Some(25),
     ),
-    ("creds, default features", &[], 60),
+    ("creds, default features", &[], Some(60)),
+    ("creds, all features", &["--all-features"], None),
 ];
 
 fn main() -> ExitCode {
@@ -29,8 +40,15 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("deps") => deps(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str)),
+        Some("bench-peers") => peers::bench_peers(&args[1..]),
+        Some("interop") => interop::run(&workspace_root()),
+        // Internal: the part of bench-peers that runs inside the network namespace.
+        Some(peers::MEASURE_TASK) => peers::measure::measure(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask test [CARGO TEST ARGS] | deps | fuzz [SECONDS]");
+            eprintln!(
+                "usage: cargo xtask test [CARGO TEST ARGS] | deps | fuzz [SECONDS] \
+                 | bench-peers [--skip-builds] [--runs N] [--keep] | interop"
+            );
             return ExitCode::from(2);
         }
     };
@@ -41,6 +59,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The repository root (xtask lives one level below it).
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// Whether this machine lets us make a network namespace with only loopback.
+fn loopback_namespace_works() -> bool {
+    Command::new("unshare")
+        .args(["-n", "sh", "-c", "ip link set lo up"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -65,11 +100,7 @@ fn test(extra: &[String]) -> Result<(), String> {
     run(cargo()
         .args(["test", "--workspace", "--no-run", "--quiet"])
         .args(extra))?;
-    let isolated = Command::new("unshare")
-        .args(["-n", "sh", "-c", "ip link set lo up"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let isolated = loopback_namespace_works();
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut line = format!("{cargo_bin} test --workspace --offline");
     for arg in extra {
@@ -98,19 +129,15 @@ fn shell_quote(arg: &str) -> String {
 
 /// Distinct crates (name and version) that `cargo tree -e normal` lists for `creds`.
 fn crate_set(features: &[&str]) -> Result<BTreeSet<String>, String> {
-    let output = cargo()
-        .args([
-            "tree",
-            "--quiet",
-            "-p",
-            "creds",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--offline",
-        ])
-        .args(features)
+    tree_crates(cargo().args(["tree", "-p", "creds"]).args(features))
+}
+
+/// Runs a `cargo tree` command (given its package and feature arguments) with
+/// `-e normal --prefix none --offline` and returns the distinct crates it lists, as
+/// "name version" (the `(*)` repeats and the path of workspace crates dropped).
+fn tree_crates(cmd: &mut Command) -> Result<BTreeSet<String>, String> {
+    let output = cmd
+        .args(["--quiet", "-e", "normal", "--prefix", "none", "--offline"])
         .output()
         .map_err(|e| format!("cannot run cargo tree: {e}"))?;
     if !output.status.success() {
@@ -132,11 +159,14 @@ fn deps() -> Result<(), String> {
     let mut over = Vec::new();
     for (what, features, budget) in BUDGETS {
         let crates = crate_set(features)?;
-        println!("{what}: {} crates (budget {budget})", crates.len());
+        match budget {
+            Some(budget) => println!("{what}: {} crates (budget {budget})", crates.len()),
+            None => println!("{what}: {} crates (no budget)", crates.len()),
+        }
         for krate in &crates {
             println!("  {krate}");
         }
-        if crates.len() > *budget {
+        if let Some(budget) = budget.filter(|b| crates.len() > *b) {
             over.push(format!(
                 "{what}: {} crates, over the budget of {budget}",
                 crates.len()
