@@ -270,6 +270,7 @@ impl HttpClient {
                     .error
                     .with_endpoint(&endpoint)
                     .with_attempts(attempt)
+                    .with_connect_phase(failure.connect_phase)
             });
         }
     }

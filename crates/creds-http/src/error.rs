@@ -68,6 +68,7 @@ pub struct HttpError {
     message: String,
     endpoint: Option<String>,
     attempts: u32,
+    connect_phase: bool,
     source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -78,8 +79,14 @@ impl HttpError {
             message: message.into(),
             endpoint: None,
             attempts: 1,
+            connect_phase: false,
             source: None,
         }
+    }
+
+    pub(crate) fn with_connect_phase(mut self, connect_phase: bool) -> Self {
+        self.connect_phase = connect_phase;
+        self
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
@@ -120,6 +127,15 @@ impl HttpError {
     /// Whether no connection could be made.
     pub fn is_connect(&self) -> bool {
         self.kind == HttpErrorKind::Connect
+    }
+
+    /// Whether the last attempt failed while the connection was being made (TCP, a
+    /// proxy tunnel, TLS): a [`Connect`](HttpErrorKind::Connect) error, or a
+    /// [`Timeout`](HttpErrorKind::Timeout) of the connect timeout, as opposed to one of
+    /// the read timeout. Nothing reached the endpoint's HTTP server. False for the
+    /// total timeout.
+    pub fn during_connect(&self) -> bool {
+        self.connect_phase
     }
 
     /// The message, without the count of attempts.

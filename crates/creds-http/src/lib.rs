@@ -30,7 +30,9 @@
 //!   [`CredentialsError::with_provider`](creds_core::CredentialsError::with_provider).
 //! - Added: [`HttpClientBuilder::add_root_certificate_der`],
 //!   [`endpoint::resolve_endpoint_for_profile`], [`endpoint::resolve_region_for_profile`],
-//!   [`HttpError::endpoint`], [`HttpError::message`], `is_timeout`, `is_connect`.
+//!   [`HttpError::endpoint`], [`HttpError::message`], `is_timeout`, `is_connect`,
+//!   [`HttpError::during_connect`] (a connect timeout, as instance metadata tells it
+//!   from a read timeout).
 //!
 //! # Example
 //!

@@ -83,6 +83,7 @@ async fn no_secret_in_any_error() {
         .await
         .unwrap_err();
     assert_eq!(refused.kind(), HttpErrorKind::Connect);
+    assert!(refused.during_connect());
     assert_clean(&refused);
 }
 

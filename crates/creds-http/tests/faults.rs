@@ -19,6 +19,8 @@ async fn a_hang_times_out_on_every_attempt() {
     let elapsed = started.elapsed();
     assert_eq!(error.kind(), HttpErrorKind::Timeout);
     assert!(error.is_timeout());
+    // A read timeout: the connection was made.
+    assert!(!error.during_connect());
     assert_eq!(error.attempts(), 3);
     assert_eq!(server.request_count(), 3);
     // Three read timeouts and two sleeps of at most 5 and 10 ms; generous slack.

@@ -70,6 +70,10 @@ async fn a_handshake_that_never_ends_is_a_connect_timeout() {
     let started = Instant::now();
     let error = client.send(get(&url)).await.unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Timeout, "{error}");
+    assert!(
+        error.during_connect(),
+        "a connect timeout, not a read timeout"
+    );
     assert_eq!(error.attempts(), 1);
     assert!(
         error

@@ -87,4 +87,6 @@ pub(crate) fn link_providers() {
     std::hint::black_box(creds_process::ProcessProvider::builder as fn() -> _);
     #[cfg(feature = "container")]
     std::hint::black_box(creds_container::ContainerProvider::new as fn(&ProviderConfig) -> _);
+    #[cfg(feature = "imds")]
+    std::hint::black_box(creds_imds::ImdsProvider::new as fn(&ProviderConfig) -> _);
 }

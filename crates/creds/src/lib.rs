@@ -49,6 +49,7 @@
 //! | `profile` (default) | `creds-profile` | `~/.aws/config` and `~/.aws/credentials`: static keys, role chains, and every kind of profile a linked crate handles |
 //! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) |
 //! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` |
+//! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off |
 //!
 //! # The default chain
 //!
@@ -62,9 +63,9 @@
 //! # JavaScript-style entry points
 //!
 //! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
-//! [`from_http`] and [`create_credential_chain`] mirror the JavaScript SDK v3's
-//! `fromEnv`, `fromIni`, `fromProcess`, `fromContainerMetadata`, `fromHttp` and
-//! `createCredentialChain`.
+//! [`from_http`], [`from_instance_metadata`] and [`create_credential_chain`] mirror the
+//! JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess`, `fromContainerMetadata`,
+//! `fromHttp`, `fromInstanceMetadata` and `createCredentialChain`.
 
 mod default_chain;
 
@@ -84,6 +85,11 @@ pub use creds_container as container;
 pub use creds_container::{ContainerProvider, ContainerProviderBuilder};
 #[cfg(feature = "env")]
 pub use creds_env::EnvironmentProvider;
+/// The `creds-imds` crate: [`ImdsProvider`], its endpoint modes and settings.
+#[cfg(feature = "imds")]
+pub use creds_imds as imds;
+#[cfg(feature = "imds")]
+pub use creds_imds::{ImdsProvider, ImdsProviderBuilder};
 /// The `creds-process` crate: [`ProcessProvider`], the output parser and the
 /// process-wide stdin passthrough switch.
 #[cfg(feature = "process")]
@@ -137,6 +143,18 @@ pub fn from_container_metadata() -> ContainerProviderBuilder {
 #[cfg(feature = "container")]
 pub fn from_http() -> ContainerProviderBuilder {
     ContainerProvider::builder()
+}
+
+/// A builder for credentials from EC2 instance metadata (JS
+/// `fromInstanceMetadata({...})`). As built, it reads `AWS_EC2_METADATA_DISABLED`, the
+/// endpoint, timeout, attempts, IMDSv1 and role settings from the environment and the
+/// selected profile at the first fetch; set [`timeout`](ImdsProviderBuilder::timeout),
+/// [`max_attempts`](ImdsProviderBuilder::max_attempts) (JS `maxRetries + 1`),
+/// [`ec2_metadata_v1_disabled`](ImdsProviderBuilder::ec2_metadata_v1_disabled) and
+/// [`instance_profile_name`](ImdsProviderBuilder::instance_profile_name) as JS does.
+#[cfg(feature = "imds")]
+pub fn from_instance_metadata() -> ImdsProviderBuilder {
+    ImdsProvider::builder()
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).

@@ -1,7 +1,21 @@
 //! The facade: the registry holds every enabled feature's provider, and the default
 //! chain resolves from injected worlds.
+//!
+//! With the `imds` feature the default chain ends with instance metadata, whose
+//! default endpoint is the real 169.254.169.254: every world here sets
+//! `AWS_EC2_METADATA_DISABLED=true` (an empty injected environment would not), or
+//! points the endpoint at a loopback server.
 
 use creds::{Env, ErrorKind, Fs, ProvideCredentials, ProviderConfig};
+
+/// Instance metadata off: no default-chain test may reach the real endpoint.
+const NO_IMDS: (&str, &str) = ("AWS_EC2_METADATA_DISABLED", "true");
+
+/// An injected world with no variable but [`NO_IMDS`] and no file.
+#[allow(dead_code)] // Unused when no module below is compiled.
+fn nothing() -> ProviderConfig {
+    ProviderConfig::empty().with_env(Env::from_pairs([NO_IMDS]))
+}
 
 fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
@@ -22,12 +36,19 @@ fn every_enabled_feature_is_registered_in_order() {
     if cfg!(feature = "container") {
         expected.push("container");
     }
+    if cfg!(feature = "imds") {
+        expected.push("imds");
+    }
     assert_eq!(creds::linked_providers(), expected);
     #[cfg(feature = "env")]
     assert!(creds::core::registry::credential_source("Environment").is_some());
     assert_eq!(
         creds::core::registry::credential_source("EcsContainer").is_some(),
         cfg!(feature = "container")
+    );
+    assert_eq!(
+        creds::core::registry::credential_source("Ec2InstanceMetadata").is_some(),
+        cfg!(feature = "imds")
     );
 
     let handlers: Vec<_> = creds::core::registry::profile_handlers()
@@ -46,7 +67,7 @@ mod chain {
     use super::*;
 
     fn world(env: &[(&str, &str)]) -> ProviderConfig {
-        let mut vars = vec![("HOME", "/home/me")];
+        let mut vars = vec![("HOME", "/home/me"), NO_IMDS];
         vars.extend_from_slice(env);
         ProviderConfig::empty()
             .with_env(Env::from_pairs(vars))
@@ -120,9 +141,7 @@ mod chain {
 
     #[test]
     fn nothing_configured_says_what_was_tried() {
-        let chain = creds::DefaultChain::builder()
-            .config(ProviderConfig::empty())
-            .build();
+        let chain = creds::DefaultChain::builder().config(nothing()).build();
         let err = block_on(chain.provide_credentials()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotConfigured);
         let text = err.to_string();
@@ -187,7 +206,9 @@ mod process {
 
         fn config(&self, env: &[(&str, &str)]) -> ProviderConfig {
             ProviderConfig::empty()
-                .with_env(Env::from_pairs(env.iter().copied()))
+                .with_env(Env::from_pairs(
+                    env.iter().copied().chain(std::iter::once(NO_IMDS)),
+                ))
                 .with_fs(Fs::real())
                 .with_config_file(self.dir.path().join("config"))
                 .with_credentials_file(self.dir.path().join("credentials"))
@@ -323,6 +344,7 @@ mod container {
         let config = ProviderConfig::empty().with_env(Env::from_pairs([
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str()),
             ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer facade"),
+            NO_IMDS,
         ]));
         let chain = creds::DefaultChain::builder().config(config).build();
         let creds = block_on_io(chain.provide_credentials()).unwrap();
@@ -340,9 +362,7 @@ mod container {
 
     #[test]
     fn without_the_variables_the_chain_passes_it_by() {
-        let chain = creds::DefaultChain::builder()
-            .config(ProviderConfig::empty())
-            .build();
+        let chain = creds::DefaultChain::builder().config(nothing()).build();
         let err = block_on_io(chain.provide_credentials()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotConfigured);
         assert!(err.to_string().contains("container ("), "{err}");
@@ -369,5 +389,113 @@ mod container {
             .build();
         block_on_io(provider.provide_credentials()).unwrap();
         assert_eq!(server.request_count(), 2);
+    }
+}
+
+#[cfg(feature = "imds")]
+mod imds {
+    //! Instance metadata through the whole default chain, against loopback servers.
+
+    use super::*;
+    use creds_testkit::{Method, Reply, TestServer, refused_url};
+
+    const SECRET: &str = "wJalrXUtnFEMI-FACADE-IMDS-SECRET";
+    const EXT: &str = "/latest/meta-data/iam/security-credentials-extended/";
+
+    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn imds() -> TestServer {
+        let server = TestServer::start_blocking();
+        server.route(Method::PUT, "/latest/api/token", Reply::ok("facade-token"));
+        server.route(Method::GET, EXT, Reply::ok("facade-role"));
+        server.route(
+            Method::GET,
+            &format!("{EXT}facade-role"),
+            Reply::ok(format!(
+                r#"{{"Code": "Success", "AccessKeyId": "ASIAFACADEIMDS", "SecretAccessKey": "{SECRET}",
+                    "Token": "t", "Expiration": "2999-01-01T00:00:00Z", "AccountId": "123456789012"}}"#
+            )),
+        );
+        server
+    }
+
+    #[test]
+    fn the_default_chain_ends_with_instance_metadata() {
+        let server = imds();
+        let url = server.url();
+        let config = ProviderConfig::empty().with_env(Env::from_pairs([(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            url.as_str(),
+        )]));
+        let chain = creds::DefaultChain::builder().config(config).build();
+        let creds = block_on_io(chain.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAFACADEIMDS");
+        assert_eq!(creds.provider_name(), "imds");
+        assert_eq!(creds.account_id(), Some("123456789012"));
+        assert!(!format!("{creds:?}").contains(SECRET));
+        // Cached until 2999.
+        block_on_io(chain.provide_credentials()).unwrap();
+        assert_eq!(server.request_count(), 3);
+    }
+
+    #[test]
+    fn the_off_switch_in_the_default_chain_sends_nothing() {
+        let server = imds();
+        let url = server.url();
+        let config = ProviderConfig::empty().with_env(Env::from_pairs([
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str()),
+            ("AWS_EC2_METADATA_DISABLED", "TRUE"),
+        ]));
+        let chain = creds::DefaultChain::builder().config(config).build_chain();
+        let (creds, trace) = block_on_io(chain.provide_traced());
+        let err = creds.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotConfigured);
+        assert!(
+            err.to_string()
+                .contains("imds (AWS_EC2_METADATA_DISABLED is true)"),
+            "{err}"
+        );
+        assert_eq!(trace.entries().last().unwrap().provider, "imds");
+        assert_eq!(server.connection_count(), 0);
+    }
+
+    #[test]
+    fn off_ec2_the_chain_gives_up_at_once() {
+        let refused = refused_url();
+        let config = ProviderConfig::empty().with_env(Env::from_pairs([(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            refused.as_str(),
+        )]));
+        let chain = creds::DefaultChain::builder().config(config).build();
+        let started = std::time::Instant::now();
+        let err = block_on_io(chain.provide_credentials()).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Nothing listens: not configured, and the chain says what it tried.
+        assert_eq!(err.kind(), ErrorKind::NotConfigured);
+        let text = err.to_string();
+        assert!(
+            text.contains("imds (no instance metadata service at"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn js_style_from_instance_metadata() {
+        let server = imds();
+        let provider = creds::from_instance_metadata()
+            .config(ProviderConfig::empty())
+            .endpoint(server.url())
+            .timeout(std::time::Duration::from_secs(2))
+            .max_attempts(2)
+            .build();
+        let creds = block_on_io(provider.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAFACADEIMDS");
+        let _: &creds::imds::EndpointMode = &creds::imds::EndpointMode::IpV4;
     }
 }
