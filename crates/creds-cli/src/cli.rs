@@ -10,6 +10,7 @@ Exit codes:
   3  invalid configuration: a source is configured wrongly (the message says where)
   4  unavailable: a source could not be reached or read
   5  rejected: the service refused the request
+  126, 127  exec: the command could not be run, or was not found
 
 Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_ACCOUNT_ID.";
@@ -39,6 +40,15 @@ pub(crate) enum Command {
     /// Print the resolved credentials.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
+    /// Run a command with the resolved credentials in its environment.
+    ///
+    /// The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, when the
+    /// credentials have them, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION and
+    /// AWS_ACCOUNT_ID; AWS_PROFILE and the container and web identity variables are
+    /// removed so that its SDK cannot pick another identity. On Unix creds replaces
+    /// itself with the command: its exit code and signals are the command's own.
+    #[command(after_help = EXIT_CODES)]
+    Exec(ExecArgs),
     /// Show which sources were tried, in order, what each found and why the winner won.
     #[command(after_help = EXIT_CODES)]
     Explain(ExplainArgs),
@@ -49,6 +59,13 @@ pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Process)]
     pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExecArgs {
+    /// The command and its arguments, after `--`.
+    #[arg(required = true, num_args = 1.., trailing_var_arg = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! ```text
 //! creds export [--profile P] [--format process|env|env-no-export|powershell|json]
 //! creds explain [--profile P] [--json]
+//! creds exec [--profile P] -- COMMAND [ARGS...]
 //! ```
 //!
 //! Exit codes: 0 success, 1 no credentials found, 2 usage error, 3 invalid
@@ -13,6 +14,7 @@
 
 mod cli;
 mod depth;
+mod exec;
 mod exit;
 mod explain;
 mod export;
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match &cli.command {
             cli::Command::Export(args) => export::run(builder, args).await,
+            cli::Command::Exec(args) => exec::run(builder, args).await,
             cli::Command::Explain(args) => explain::run(builder, args).await,
         }
     });

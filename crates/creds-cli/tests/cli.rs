@@ -302,3 +302,80 @@ fn creds_running_itself_as_credential_process_stops() {
         started.elapsed()
     );
 }
+
+#[test]
+fn exec_runs_the_command_with_the_credentials_and_its_exit_code() {
+    let home = Home::new("exec").with_files(
+        "",
+        &format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
+    );
+    let script = "printf '%s|%s|%s|%s|%s\\n' \"$AWS_ACCESS_KEY_ID\" \"${AWS_SESSION_TOKEN-unset}\" \
+                  \"${AWS_PROFILE-unset}\" \"${AWS_CONTAINER_CREDENTIALS_FULL_URI-unset}\" \
+                  \"$(printf %s \"$AWS_SECRET_ACCESS_KEY\" | wc -c)\"; exit 7";
+    let out = home.run(
+        &["exec", "--profile", "static", "--", "sh", "-c", script],
+        &[
+            ("PATH", "/usr/bin:/bin"),
+            ("AWS_PROFILE", "other"),
+            ("AWS_SESSION_TOKEN", "STALE-TOKEN"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
+    // Long-term keys: the stale token and the conflicting variables are gone.
+    assert_eq!(
+        text(&out.stdout),
+        format!("AKIASTATIC|unset|unset|unset|{}\n", SECRET.len())
+    );
+    assert_no_secret(&out, &[SECRET]);
+}
+
+#[test]
+fn exec_passes_session_credentials_and_signals() {
+    let home = Home::new("exec-session");
+    let env = [
+        ("PATH", "/usr/bin:/bin"),
+        ("AWS_ACCESS_KEY_ID", "ASIAENV"),
+        ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+        ("AWS_CREDENTIAL_EXPIRATION", "2999-01-01T00:00:00Z"),
+    ];
+    let out = home.run(
+        &["exec", "--", "sh", "-c", "printf '%s %s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_CREDENTIAL_EXPIRATION\"; test \"$AWS_SESSION_TOKEN\" = \"$EXPECTED\""],
+        &[env.as_slice(), &[("EXPECTED", TOKEN)]].concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "ASIAENV 2999-01-01T00:00:00Z\n");
+
+    // The command is creds' own process: a signal that kills it is reported as such.
+    let out = home.run(&["exec", "--", "sh", "-c", "kill -TERM $$"], &env);
+    use std::os::unix::process::ExitStatusExt as _;
+    assert_eq!(out.status.signal(), Some(15), "{:?}", out.status);
+}
+
+#[test]
+fn exec_reports_a_missing_command_and_unresolvable_credentials() {
+    let home = Home::new("exec-missing");
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIA"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ];
+    let out = home.run(&["exec", "--", "/no/such/command-xyz"], &env);
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        text(&out.stderr).contains("command not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_no_secret(&out, &[SECRET]);
+
+    let out = home.run(&["exec", "--", "true"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no credentials: {}",
+        text(&out.stderr)
+    );
+    let out = home.run(&["exec"], &[]);
+    assert_eq!(out.status.code(), Some(2), "a command is required");
+}
