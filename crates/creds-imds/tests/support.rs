@@ -1,7 +1,5 @@
 //! Secrets, documents, a fake IMDS, log capture and the checks every test makes.
 
-use std::sync::{Arc, Mutex, Once, OnceLock};
-
 use creds_core::{Credentials, CredentialsError, Env, Fs, ManualClock, ProviderConfig};
 use creds_imds::{ImdsProvider, ImdsProviderBuilder};
 use creds_testkit::{Method, RecordedRequest, Reply, TestServer};
@@ -136,37 +134,5 @@ pub(crate) fn assert_secret_free(text: &str) {
     }
 }
 
-/// Everything logged so far by every test of this binary, at every level.
-pub(crate) fn logs() -> String {
-    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
-}
-
-fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
-    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    BUFFER.get_or_init(Arc::default)
-}
-
-struct LogWriter;
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        log_buffer().lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sends every log line of every crate, at TRACE, to the buffer [`logs`] reads.
-pub(crate) fn capture_logs() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(|| LogWriter)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-    });
-}
+/// Log capture is creds-testkit's, shared by every crate's tests.
+pub(crate) use creds_testkit::{capture_logs, captured_logs as logs};

@@ -2,7 +2,6 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Once, OnceLock};
 
 use creds_core::{Credentials, CredentialsError};
 
@@ -86,39 +85,9 @@ pub(crate) fn expect_err(result: Result<Credentials, CredentialsError>) -> Crede
     err
 }
 
-/// Everything logged so far by every test of this binary, at every level.
-pub(crate) fn logs() -> String {
-    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
-}
-
-fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
-    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    BUFFER.get_or_init(Arc::default)
-}
-
-struct LogWriter;
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        log_buffer().lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(|| LogWriter)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-    });
-}
+/// Log capture is creds-testkit's, shared by every crate's tests.
+use creds_testkit::capture_logs;
+pub(crate) use creds_testkit::captured_logs as logs;
 
 /// The state letter of process `pid` (`R`, `S`, `Z`, ...), `None` once it is gone.
 pub(crate) fn process_state(pid: u32) -> Option<char> {

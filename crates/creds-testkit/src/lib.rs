@@ -39,6 +39,7 @@
 //! ```
 
 mod home;
+mod logs;
 mod net;
 mod record;
 mod reply;
@@ -47,6 +48,7 @@ mod server;
 pub use creds_core::{Clock, ManualClock};
 pub use home::TempHome;
 pub use http::Method;
+pub use logs::{capture_logs, captured_logs};
 pub use net::{refused_port, refused_url};
 pub use record::RecordedRequest;
 pub use reply::Reply;
