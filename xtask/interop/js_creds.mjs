@@ -2,13 +2,15 @@
 // print what is safe to compare: `OK <access key id> <SHA-256 of the secret and
 // token>`, or `ERR <why>`.
 //
-// usage: node js_creds.mjs [PROFILE]   (no profile: fromEnv, the environment provider)
+// usage: node js_creds.mjs [PROFILE | --imds]
+//   (no profile: fromEnv, the environment provider; --imds: fromInstanceMetadata)
 import { createHash } from "node:crypto";
-import { fromEnv, fromIni } from "@aws-sdk/credential-providers";
+import { fromEnv, fromIni, fromInstanceMetadata } from "@aws-sdk/credential-providers";
 
 const profile = process.argv[2];
 try {
-  const provider = profile ? fromIni({ profile }) : fromEnv();
+  const provider =
+    profile === "--imds" ? fromInstanceMetadata() : profile ? fromIni({ profile }) : fromEnv();
   const creds = await provider();
   const digest = createHash("sha256")
     .update(`${creds.secretAccessKey}\0${creds.sessionToken ?? ""}`)

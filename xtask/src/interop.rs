@@ -20,6 +20,9 @@ use std::process::{Command, Stdio};
 
 const BOTOCORE: &str = "botocore==1.44.5";
 const JS_SDK: &str = "@aws-sdk/credential-providers@3.1169.0";
+const MOTO: &str = "moto[server]==5.2.5";
+/// The loopback port moto serves instance metadata on, inside the namespace.
+const MOTO_PORT: u16 = 45_123;
 
 /// AWS's documented example keys and made-up tokens: they open nothing.
 const STATIC_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -145,6 +148,16 @@ fn run_checks(
             disagreements.push(d);
         }
         if ok { passed += 1 } else { failed += 1 }
+    }
+    if isolated {
+        let (line, ok, disagreement) = imds_check(home, creds, python, node_dir, scripts)?;
+        println!("{line}");
+        disagreements.extend(disagreement);
+        if ok { passed += 1 } else { failed += 1 }
+    } else {
+        // moto must listen on the same loopback as the clients, and only a namespace of
+        // our own guarantees that nothing else answers on that port.
+        println!("interop: instance metadata through moto: skipped (needs `unshare -n`)");
     }
     for d in &disagreements {
         println!("interop: recorded: {d}");
@@ -285,11 +298,74 @@ fn fingerprint_of_export(
     parse(&String::from_utf8_lossy(&out.stdout))
 }
 
+/// Instance metadata served by moto: `creds export`, botocore's default chain and JS
+/// `fromInstanceMetadata()` against the same `moto_server`, which runs inside the same
+/// loopback-only namespace as the clients and is stopped with it.
+fn imds_check(
+    home: &Path,
+    creds: &Path,
+    python: &Path,
+    node_dir: &Path,
+    scripts: &Path,
+) -> Result<(String, bool, Option<String>), String> {
+    let moto = python.with_file_name("moto_server");
+    let script = format!(
+        r#"ip link set lo up
+"$MOTO" -H 127.0.0.1 -p {MOTO_PORT} >/dev/null 2>&1 &
+moto=$!
+trap 'kill $moto 2>/dev/null; wait $moto 2>/dev/null' EXIT
+i=0
+until "$PY" -c "import socket; socket.create_connection(('127.0.0.1', {MOTO_PORT}), 0.2)" 2>/dev/null; do
+  i=$((i + 1)); [ $i -gt 150 ] && {{ echo "moto did not start"; exit 1; }}; sleep 0.1
+done
+echo "CREDS $("$CREDS" export | (cd "$SCRIPTS" && "$PY" fingerprint.py))"
+echo "BOTO $("$PY" "$SCRIPTS/botocore_creds.py" "")"
+echo "JS $(node "$NODE_DIR/js_creds.mjs" --imds)"
+"#
+    );
+    let empty = home.join("empty");
+    std::fs::write(&empty, "").map_err(|e| e.to_string())?;
+    let out = Command::new("unshare")
+        .args(["-n", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            format!("http://127.0.0.1:{MOTO_PORT}"),
+        )
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_REGION", "us-east-1")
+        .env("MOTO", &moto)
+        .env("PY", python)
+        .env("CREDS", creds)
+        .env("SCRIPTS", scripts)
+        .env("NODE_DIR", node_dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run the moto check: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line_of = |tag: &str| -> Seen {
+        text.lines()
+            .find_map(|l| l.strip_prefix(tag))
+            .map_or_else(|| Err(format!("no answer ({})", text.trim())), parse)
+    };
+    Ok(judge(
+        "instance metadata through moto",
+        &line_of("CREDS "),
+        &line_of("BOTO "),
+        &line_of("JS "),
+    ))
+}
+
 fn install_python(work: &Path) -> Result<PathBuf, String> {
     let venv = work.join("venv");
     let python = venv.join("bin/python");
     let marker = venv.join(".installed");
-    if std::fs::read_to_string(&marker).ok().as_deref() == Some(BOTOCORE) {
+    let pins = format!("{BOTOCORE} {MOTO}");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(pins.as_str()) {
         return Ok(python);
     }
     crate::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
@@ -300,8 +376,9 @@ fn install_python(work: &Path) -> Result<PathBuf, String> {
         "--quiet",
         "--disable-pip-version-check",
         BOTOCORE,
+        MOTO,
     ]))?;
-    std::fs::write(&marker, BOTOCORE).map_err(|e| e.to_string())?;
+    std::fs::write(&marker, pins).map_err(|e| e.to_string())?;
     Ok(python)
 }
 
