@@ -16,7 +16,6 @@
 //! `--skip-builds` reuses the binaries of the last run (built incrementally, not timed),
 //! `--runs N` sets the cold-start runs (default 41), `--keep` keeps the work directory.
 
-mod generate;
 pub(crate) mod measure;
 mod report;
 mod results;
