@@ -106,32 +106,23 @@ pub(crate) fn token_of(request: &RecordedRequest) -> Option<&str> {
     request.header(TOKEN_HEADER)
 }
 
+/// The secret key, the session token and the IMDS tokens of these tests.
+const SECRETS: &[&str] = &[SECRET, SESSION, TOKEN, "IMDS-V2-SESSION-TOKEN"];
+
 /// The credentials, after checking that their `Debug` holds no secret.
 pub(crate) fn expect_ok(result: Result<Credentials, CredentialsError>) -> Credentials {
-    let creds = result.unwrap_or_else(|e| panic!("expected credentials, got {e}"));
-    assert_secret_free(&format!("{creds:?}"));
-    creds
+    creds_testkit::expect_credentials(result, SECRETS)
 }
 
 /// The error, after checking that neither its `Display` nor its `Debug` nor the log
 /// holds a secret.
 pub(crate) fn expect_err(result: Result<Credentials, CredentialsError>) -> CredentialsError {
-    let err = match result {
-        Ok(creds) => panic!("expected an error, got {creds:?}"),
-        Err(err) => err,
-    };
-    for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
-        assert_secret_free(&text);
-    }
-    assert_secret_free(&logs());
-    err
+    creds_testkit::expect_error(result, SECRETS)
 }
 
-/// Fails when `text` holds a secret key, a session token or the IMDS token.
+/// Fails when `text` holds a secret.
 pub(crate) fn assert_secret_free(text: &str) {
-    for secret in [SECRET, SESSION, TOKEN, "IMDS-V2-SESSION-TOKEN"] {
-        assert!(!text.contains(secret), "a secret leaked: {text}");
-    }
+    creds_testkit::assert_no_secret(text, SECRETS);
 }
 
 /// Log capture is creds-testkit's, shared by every crate's tests.

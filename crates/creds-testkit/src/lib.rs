@@ -43,6 +43,7 @@ mod logs;
 mod net;
 mod record;
 mod reply;
+mod secrets;
 mod server;
 
 pub use creds_core::{Clock, ManualClock};
@@ -52,6 +53,7 @@ pub use logs::{capture_logs, captured_logs};
 pub use net::{refused_port, refused_url};
 pub use record::RecordedRequest;
 pub use reply::Reply;
+pub use secrets::{assert_no_secret, expect_credentials, expect_error};
 pub use server::{Route, TestServer};
 
 /// A [`ManualClock`] stopped at `time` (RFC 3339, `2026-01-01T00:00:00Z`).
