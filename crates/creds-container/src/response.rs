@@ -22,9 +22,13 @@ const MAX_ERROR_TEXT: usize = 512;
 /// | --- | --- |
 /// | `AccessKeyId` | required, a non-empty string |
 /// | `SecretAccessKey` | required, a non-empty string |
-/// | `Token` | required, a non-empty string |
+/// | `Token` | required, a string; `""` means long-term keys without a session token |
 /// | `Expiration` | required, an RFC 3339 timestamp after `clock`'s now |
 /// | `AccountId` | optional string (`null` or `""` count as absent) |
+///
+/// An empty `Token` is accepted as no session token, as botocore and the JavaScript
+/// and Go SDKs treat it: local endpoints such as `creds serve` answer long-term keys that
+/// way, because every SDK requires the field to be present.
 ///
 /// Other fields (`RoleArn`, `Code`, `LastUpdated`, ...) are ignored. Errors are
 /// [`Unavailable`](ErrorKind::Unavailable), name the field that is wrong and never
@@ -75,7 +79,7 @@ pub(crate) fn parse(
     };
     let access_key_id = required(&doc, "AccessKeyId").map_err(|m| bad(&m))?;
     let secret_access_key = required(&doc, "SecretAccessKey").map_err(|m| bad(&m))?;
-    let token = required(&doc, "Token").map_err(|m| bad(&m))?;
+    let token = present(&doc, "Token").map_err(|m| bad(&m))?;
     let expiration = required(&doc, "Expiration").map_err(|m| bad(&m))?;
     let account_id = optional(&doc, "AccountId").map_err(|m| bad(&m))?;
     let expiration: Timestamp = expiration.parse().map_err(|_| {
@@ -94,7 +98,7 @@ pub(crate) fn parse(
     Ok(Credentials::builder()
         .access_key_id(access_key_id)
         .secret_access_key(secret_access_key)
-        .session_token(token)
+        .set_session_token((!token.is_empty()).then(|| token.to_owned()))
         .expiration(expiration)
         .set_account_id(account_id.map(str::to_owned))
         .provider_name(NAME)
@@ -108,6 +112,15 @@ fn required<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<&'a str, Str
         Some(Value::String(s)) if s.is_empty() => {
             Err(format!("answered a document whose {field} is empty"))
         }
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(format!("answered a document whose {field} is not a string")),
+    }
+}
+
+/// A string field that must be there but may be empty.
+fn present<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<&'a str, String> {
+    match doc.get(field) {
+        None | Some(Value::Null) => Err(format!("answered a document without {field}")),
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(format!("answered a document whose {field} is not a string")),
     }
@@ -237,6 +250,16 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_token_means_long_term_keys() {
+        let body = format!(
+            r#"{{"AccessKeyId": "AKIA", "SecretAccessKey": "{SECRET}", "Token": "", "Expiration": "2026-06-01T01:00:00Z"}}"#
+        );
+        let creds = parse_response(body.as_bytes(), &clock()).unwrap();
+        assert_eq!(creds.access_key_id(), "AKIA");
+        assert_eq!(creds.session_token(), None);
+    }
+
+    #[test]
     fn every_rejection_names_the_field() {
         let keys = format!(r#""AccessKeyId": "ASIA", "SecretAccessKey": "{SECRET}""#);
         let tail = format!(r#""Token": "{TOKEN}", "Expiration": "2026-06-01T01:00:00Z""#);
@@ -265,6 +288,10 @@ mod tests {
             (
                 format!(r#"{{"AccessKeyId": "", "SecretAccessKey": "{SECRET}", {tail}}}"#),
                 "AccessKeyId is empty",
+            ),
+            (
+                format!(r#"{{{keys}, "Token": 7, "Expiration": "2026-06-01T01:00:00Z"}}"#),
+                "Token is not a string",
             ),
             (
                 format!(r#"{{"AccessKeyId": 1, "SecretAccessKey": "{SECRET}", {tail}}}"#),
