@@ -68,8 +68,30 @@ impl CredentialsChain {
 
     /// Tries the providers in order and says what each did.
     pub async fn provide_traced(&self) -> (Result<Credentials, CredentialsError>, Trace) {
+        self.provide_traced_with(|_| {}).await
+    }
+
+    /// [`provide_traced`](Self::provide_traced), calling `on_try` with each provider's
+    /// name as its turn starts: for a progress line while a slow source (a role chain,
+    /// SSO) resolves.
+    ///
+    /// ```
+    /// use creds_core::{Credentials, CredentialsChain};
+    ///
+    /// let chain = CredentialsChain::new().push(Credentials::from_keys("AKID", "SECRET", "fixed"));
+    /// let mut tried = Vec::new();
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let (result, _trace) = runtime.block_on(chain.provide_traced_with(|name| tried.push(name)));
+    /// assert!(result.is_ok());
+    /// assert_eq!(tried, ["static"]);
+    /// ```
+    pub async fn provide_traced_with(
+        &self,
+        mut on_try: impl FnMut(&'static str),
+    ) -> (Result<Credentials, CredentialsError>, Trace) {
         let mut trace = Trace::default();
         for provider in &self.providers {
+            on_try(provider.name());
             let started = Instant::now();
             let result = provider.provide_credentials().await;
             let elapsed = started.elapsed();
