@@ -10,6 +10,7 @@ Exit codes:
   3  invalid configuration: a source is configured wrongly (the message says where)
   4  unavailable: a source could not be reached or read
   5  rejected: the service refused the request
+  70  creds could not do its part: write its output, listen (serve), read its token file
   126, 127  exec: the command could not be run, or was not found
 
 Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ACCESS_KEY_ID,
@@ -23,7 +24,7 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "PROFILE")]
     pub(crate) profile: Option<String>,
 
-    /// Print only errors on stderr.
+    /// Print only errors on stderr: no status line, no chain summary, no warnings.
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
 
@@ -52,6 +53,15 @@ pub(crate) enum Command {
     /// Show which sources were tried, in order, what each found and why the winner won.
     #[command(after_help = EXIT_CODES)]
     Explain(ExplainArgs),
+    /// Serve the credentials to any SDK as a container credentials endpoint.
+    ///
+    /// Listens on loopback only, with a random bearer token, and prints
+    /// AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (or,
+    /// with --token-file, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) to export where the
+    /// SDKs run. Every request is answered from a cache that refreshes the credentials
+    /// 25 minutes before they expire. Runs until SIGINT (Ctrl-C) or SIGTERM.
+    #[command(after_help = EXIT_CODES)]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +83,35 @@ pub(crate) struct ExplainArgs {
     /// Print JSON for machines instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The loopback address to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0", value_parser = crate::serve::parse_loopback)]
+    pub(crate) addr: std::net::SocketAddr,
+
+    /// Write the token to this file (mode 0600, replaced if it exists, removed on exit)
+    /// and print AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the token.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) token_file: Option<std::path::PathBuf>,
+
+    /// How the variables are printed.
+    #[arg(long, value_enum, default_value_t = ServeFormat::Env)]
+    pub(crate) format: ServeFormat,
+}
+
+/// How `creds serve` prints the variables to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ServeFormat {
+    /// `export NAME=value` lines for POSIX shells.
+    Env,
+    /// `NAME=value` lines, without `export`.
+    EnvNoExport,
+    /// `$Env:NAME='value'` lines for PowerShell.
+    Powershell,
+    /// A JSON object of the variables.
+    Json,
 }
 
 /// How `creds export` prints credentials.

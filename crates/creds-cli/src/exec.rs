@@ -8,6 +8,7 @@ use creds::{Credentials, DefaultChainBuilder};
 use crate::cli::ExecArgs;
 use crate::exit;
 use crate::export::rfc3339;
+use crate::status::{self, Ui};
 
 /// Variables that would let the command's SDK choose another identity than the one
 /// given, or mix a stale token with new keys.
@@ -32,10 +33,10 @@ const CANNOT_RUN: u8 = 126;
 /// The command was not found.
 const NOT_FOUND: u8 = 127;
 
-pub(crate) async fn run(builder: DefaultChainBuilder, args: &ExecArgs) -> Result<(), u8> {
+pub(crate) async fn run(builder: DefaultChainBuilder, args: &ExecArgs, ui: &Ui) -> Result<(), u8> {
     let chain = builder.build_chain();
-    let (result, _trace) = chain.provide_traced().await;
-    let creds = result.map_err(|e| exit::report(&e))?;
+    let (result, trace) = status::resolve(&chain, ui).await;
+    let creds = result.map_err(|e| exit::report_traced(&e, &trace, ui))?;
     let mut command = Command::new(&args.command[0]);
     command.args(&args.command[1..]);
     apply(&mut command, &creds);

@@ -2,7 +2,9 @@
 
 #![allow(clippy::print_stderr)]
 
-use creds::{CredentialsError, ErrorKind};
+use creds::{CredentialsError, ErrorKind, Trace};
+
+use crate::status::{self, Ui};
 
 /// No source is configured.
 pub(crate) const NOT_CONFIGURED: u8 = 1;
@@ -12,7 +14,7 @@ pub(crate) const INVALID_CONFIG: u8 = 3;
 pub(crate) const UNAVAILABLE: u8 = 4;
 /// The service refused.
 pub(crate) const REJECTED: u8 = 5;
-/// Something broke inside `creds` itself, or writing the output failed.
+/// `creds` could not do its own part: write its output, listen, write a token file.
 pub(crate) const INTERNAL: u8 = 70;
 
 /// The exit code for an error.
@@ -33,7 +35,22 @@ pub(crate) fn report(err: &CredentialsError) -> u8 {
     code(err)
 }
 
+/// [`report`], followed (unless `--quiet`) by the chain summary when a source failed.
+pub(crate) fn report_traced(err: &CredentialsError, trace: &Trace, ui: &Ui) -> u8 {
+    report_line_with(&err.to_string(), ui);
+    if !ui.quiet {
+        if let Some(summary) = status::chain_summary(trace) {
+            eprintln!("creds: {}", ui.dim(&summary));
+        }
+    }
+    code(err)
+}
+
 /// Prints `creds: error: {line}` on stderr.
 pub(crate) fn report_line(line: &str) {
-    eprintln!("creds: error: {}", line.replace('\n', " "));
+    report_line_with(line, &Ui::plain());
+}
+
+fn report_line_with(line: &str, ui: &Ui) {
+    eprintln!("creds: {} {}", ui.red("error:"), line.replace('\n', " "));
 }

@@ -8,11 +8,16 @@ use serde_json::{Value, json};
 
 use crate::cli::{ExportArgs, Format};
 use crate::exit;
+use crate::status::{self, Ui};
 
-pub(crate) async fn run(builder: DefaultChainBuilder, args: &ExportArgs) -> Result<(), u8> {
+pub(crate) async fn run(
+    builder: DefaultChainBuilder,
+    args: &ExportArgs,
+    ui: &Ui,
+) -> Result<(), u8> {
     let chain = builder.build_chain();
-    let (result, _trace) = chain.provide_traced().await;
-    let creds = result.map_err(|e| exit::report(&e))?;
+    let (result, trace) = status::resolve(&chain, ui).await;
+    let creds = result.map_err(|e| exit::report_traced(&e, &trace, ui))?;
     let text = render(&creds, args.format);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -93,7 +98,7 @@ pub(crate) fn rfc3339(at: jiff::Timestamp) -> String {
 }
 
 /// A POSIX shell word: single-quoted unless plainly safe.
-fn sh_quote(value: &str) -> String {
+pub(crate) fn sh_quote(value: &str) -> String {
     let safe = !value.is_empty()
         && value
             .bytes()

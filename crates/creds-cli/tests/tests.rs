@@ -2,3 +2,5 @@
 //! instance metadata disabled, and no network.
 
 mod cli;
+mod serve;
+mod status;

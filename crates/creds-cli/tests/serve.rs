@@ -1,0 +1,334 @@
+//! `creds serve`, run as a user runs it: the lines it prints, what it answers, how it
+//! stops.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const SESSION_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+
+/// A temp HOME with a static profile and a counted credential_process profile.
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("creds-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".aws")).unwrap();
+        let script = dir.join("counted.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho run >> '{}'\nsleep 0.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"ASIACOUNTED\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \"SessionToken\": \"{TOKEN}\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n",
+                dir.join("runs").display()
+            ),
+        )
+        .unwrap();
+        chmod_x(&script);
+        std::fs::write(
+            dir.join(".aws/config"),
+            format!(
+                "[profile counted]\ncredential_process = {}\n[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/r\n",
+                script.display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(".aws/credentials"),
+            format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
+        )
+        .unwrap();
+        Home(dir)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_creds"));
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", &self.0)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn serve(&self, args: &[&str]) -> Server {
+        let mut child = self
+            .command(&[&["serve"], args].concat())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut vars = Vec::new();
+        for _ in 0..2 {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            let line = line.trim_end().strip_prefix("export ").unwrap_or_else(|| {
+                panic!("not an export line: {line:?}");
+            });
+            let (k, v) = line.split_once('=').unwrap();
+            vars.push((k.to_owned(), v.to_owned()));
+        }
+        Server {
+            child,
+            _out: out,
+            vars,
+        }
+    }
+
+    fn runs(&self) -> usize {
+        std::fs::read_to_string(self.0.join("runs"))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn chmod_x(path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A running `creds serve`, killed if a test fails before stopping it.
+struct Server {
+    child: Child,
+    _out: BufReader<ChildStdout>,
+    vars: Vec<(String, String)>,
+}
+
+impl Server {
+    fn var(&self, name: &str) -> &str {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("{name} not printed: {:?}", self.vars))
+    }
+
+    fn addr(&self) -> String {
+        let uri = self.var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        uri.strip_prefix("http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Sends `signal` and waits: the exit status and stderr.
+    fn stop(mut self, signal: &str) -> (std::process::ExitStatus, String) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = wait_at_most(&mut self.child, Duration::from_secs(10));
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        (status, err)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(started.elapsed() < limit, "creds serve did not stop");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// One GET on a new connection: the status and the body.
+fn get(addr: &str, authorization: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let auth = authorization
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap();
+    (status, body)
+}
+
+#[test]
+fn serve_answers_the_token_and_refuses_others() {
+    let home = Home::new("token");
+    let server = home.serve(&["--profile", "static"]);
+    let token = server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN").to_owned();
+    assert_eq!(token.len(), 64);
+    assert!(
+        server
+            .var("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            .starts_with("http://127.0.0.1:")
+    );
+    let addr = server.addr();
+    let (status, body) = get(&addr, Some(&token));
+    assert_eq!(status, 200, "{body}");
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["AccessKeyId"], "AKIASTATIC");
+    assert_eq!(doc["SecretAccessKey"], SECRET);
+    assert_eq!(doc["Token"], "");
+    assert!(doc["Expiration"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(get(&addr, None), (401, String::new()));
+    assert_eq!(
+        get(&addr, Some("0".repeat(64).as_str())),
+        (403, String::new())
+    );
+    assert_eq!(get(&addr, Some(&token[..63])), (403, String::new()));
+
+    let (status, err) = server.stop("TERM");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains(SECRET) && !err.contains(&token), "{err}");
+}
+
+#[test]
+fn our_container_client_reads_serve() {
+    let home = Home::new("client");
+    let server = home.serve(&["--profile", "counted"]);
+    let out = home
+        .command(&["export", "--format", "json"])
+        .env(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            server.var("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        )
+        .env(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+        )
+        .env("AWS_CONFIG_FILE", home.0.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("none"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["AccessKeyId"], "ASIACOUNTED");
+    assert_eq!(doc["SessionToken"], TOKEN);
+    assert_eq!(doc["Expiration"], "2999-01-01T00:00:00Z");
+    assert_eq!(doc["Provider"], "container");
+    let (status, _) = server.stop("INT");
+    assert_eq!(status.code(), Some(0), "SIGINT stops it cleanly too");
+}
+
+#[test]
+fn a_token_file_is_private_and_removed_at_the_end() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = Home::new("file");
+    let file = home.0.join("serve token");
+    let server = home.serve(&[
+        "--profile",
+        "static",
+        "--token-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+        format!("'{}'", file.display())
+    );
+    assert!(
+        server
+            .vars
+            .iter()
+            .all(|(k, _)| k != "AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+        "the token itself is not printed"
+    );
+    let token = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(token.len(), 64, "no newline");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(get(&server.addr(), Some(&token)).0, 200);
+    let (status, _) = server.stop("TERM");
+    assert_eq!(status.code(), Some(0));
+    assert!(!file.exists(), "the token file is removed");
+}
+
+#[test]
+fn concurrent_requests_cause_one_upstream_fetch() {
+    let home = Home::new("load");
+    let server = home.serve(&["--profile", "counted"]);
+    let addr = server.addr();
+    let token = server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN").to_owned();
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (addr, token) = (addr.clone(), token.clone());
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    let (status, body) = get(&addr, Some(&token));
+                    assert_eq!(status, 200);
+                    assert!(body.contains("ASIACOUNTED"));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(home.runs(), 1, "400 requests, one credential_process run");
+    let (status, _) = server.stop("TERM");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn serve_binds_loopback_only() {
+    let home = Home::new("addr");
+    for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8080"] {
+        let out = home
+            .command(&["serve", "--profile", "static", "--addr", addr])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{addr}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a loopback address"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn serve_fails_at_once_when_the_profile_does() {
+    let home = Home::new("fail");
+    let out = home
+        .command(&["serve", "--profile", "broken"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout.is_empty(), "no variables printed");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].starts_with("creds: error: "), "{err}");
+    assert!(lines[0].contains("broken"), "{err}");
+    assert_eq!(home.runs(), 0);
+}

@@ -1,0 +1,161 @@
+//! What `creds` writes on stderr besides its output: the one error line, the chain
+//! summary, the status line on a terminal (through `script`, which gives the binary a
+//! pseudo-terminal), `--quiet` and `NO_COLOR`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("creds-status-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".aws")).unwrap();
+        let slow = dir.join("slow.sh");
+        std::fs::write(
+            &slow,
+            format!(
+                "#!/bin/sh\nsleep 1.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIASLOW\", \"SecretAccessKey\": \"{SECRET}\"}}'\n"
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(
+            dir.join(".aws/config"),
+            format!(
+                "[profile slow]\ncredential_process = {}\n[profile broken]\naws_access_key_id = AKIAHALF\n",
+                slow.display()
+            ),
+        )
+        .unwrap();
+        Home(dir)
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("HOME", &self.0)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(env!("CARGO_BIN_EXE_creds"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `creds ARGS` on a pseudo-terminal (stdin from `stdin`), returning what the
+    /// terminal showed: stdout and stderr together.
+    fn on_terminal(&self, args: &str, stdin: &str, env: &[(&str, &str)]) -> String {
+        let line = format!("{} {args} {stdin}", env!("CARGO_BIN_EXE_creds"));
+        let mut cmd = self.command("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("util-linux `script` runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_failure_is_one_line_then_the_chain() {
+    let home = Home::new("fail");
+    let out = home.run(&["export", "--profile", "broken"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("creds: error: "), "{err}");
+    assert!(
+        lines[0].contains("config:4"),
+        "the line that decided: {err}"
+    );
+    assert!(
+        lines[1].starts_with("creds: chain: ") && lines[1].contains("profile failed"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\x1b'),
+        "no colour when stderr is not a terminal"
+    );
+
+    let quiet = home.run(&["--quiet", "export", "--profile", "broken"]);
+    assert_eq!(quiet.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&quiet.stderr);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "--quiet keeps the error line only: {err}"
+    );
+}
+
+#[test]
+fn nothing_found_is_one_line() {
+    let home = Home::new("none");
+    let out = home.run(&["export"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "the line lists what was tried: {err}"
+    );
+    assert!(
+        err.contains("no credentials found; tried environment"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_slow_source_shows_a_status_line_on_a_terminal_only() {
+    let home = Home::new("slow");
+    // Not a terminal: stderr stays empty.
+    let out = home.run(&["export", "--profile", "slow"]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A terminal, stdin elsewhere: redrawn with a spinner and erased at the end.
+    let shown = home.on_terminal("export --profile slow", "</dev/null", &[]);
+    assert!(
+        shown.contains("creds: resolving credentials: profile ("),
+        "{shown:?}"
+    );
+    assert!(shown.contains("\x1b[2K"), "erased: {shown:?}");
+    assert!(shown.contains("\x1b[2m"), "dimmed: {shown:?}");
+    assert!(shown.contains("AKIASLOW"), "{shown:?}");
+
+    // NO_COLOR: the line stays, the colour goes.
+    let plain = home.on_terminal("export --profile slow", "</dev/null", &[("NO_COLOR", "1")]);
+    assert!(plain.contains("resolving credentials"), "{plain:?}");
+    assert!(!plain.contains("\x1b[2m"), "{plain:?}");
+
+    // --quiet: no line.
+    let quiet = home.on_terminal("--quiet export --profile slow", "</dev/null", &[]);
+    assert!(!quiet.contains("resolving credentials"), "{quiet:?}");
+
+    // stdin is the terminal too (a credential_process may prompt on it): one plain
+    // line, never redrawn over a prompt.
+    let once = home.on_terminal("export --profile slow", "", &[]);
+    assert_eq!(once.matches("resolving credentials").count(), 1, "{once:?}");
+    assert!(!once.contains("\x1b[2K"), "{once:?}");
+}
