@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         match &cli.command {
             cli::Command::Export(args) => export::run(builder, args, &ui).await,
             cli::Command::Exec(args) => exec::run(builder, args, &ui).await,
-            cli::Command::Explain(args) => explain::run(builder, args).await,
+            cli::Command::Explain(args) => explain::run(builder, args, &ui).await,
             cli::Command::Serve(args) => serve::run(builder, args, &ui).await,
         }
     });

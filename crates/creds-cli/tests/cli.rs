@@ -379,3 +379,159 @@ fn exec_reports_a_missing_command_and_unresolvable_credentials() {
     let out = home.run(&["exec"], &[]);
     assert_eq!(out.status.code(), Some(2), "a command is required");
 }
+
+/// Three roles across both files, down to static keys; no crate assumes roles in this
+/// build, so resolving fails, and that is when the chain is worth seeing.
+fn role_chain_home(name: &str) -> Home {
+    Home::new(name).with_files(
+        "[profile dev]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = ops\n\
+         [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = audit\n\
+         [profile audit]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = base\n\
+         [profile from-env]\nrole_arn = arn:aws:iam::123456789012:role/env\ncredential_source = Environment\n\
+         [profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\
+         [profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n",
+        &format!(
+            "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"
+        ),
+    )
+}
+
+#[test]
+fn explain_shows_the_whole_role_chain() {
+    let home = role_chain_home("explain-chain");
+    let out = home.run(&["explain", "--profile", "dev"], &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("1. profile") && stdout.contains("creds-sts"),
+        "{stdout}"
+    );
+    for needle in [
+        "       role chain: dev -> ops -> audit -> base\n",
+        "dev    assumes arn:aws:iam::123456789012:role/dev    (config:3) via source_profile ops (config:4)\n",
+        "ops    assumes arn:aws:iam::123456789012:role/ops    (config:6) via source_profile audit (config:7)\n",
+        "audit  assumes arn:aws:iam::123456789012:role/audit  (config:9) via source_profile base (config:10)\n",
+        "base   static keys AKIABASE (credentials:2)\n",
+    ] {
+        assert!(stdout.contains(needle), "{needle:?} in\n{stdout}");
+    }
+    assert_no_secret(&out, &[SECRET, TOKEN]);
+
+    // An earlier source won: the chain the profile would use is shown all the same.
+    let out = home.run(
+        &["explain"],
+        &[
+            ("AWS_PROFILE", "from-env"),
+            ("AWS_ACCESS_KEY_ID", "AKIAENV"),
+            ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("role chain (not tried): from-env -> credential_source Environment\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("via credential_source Environment (config:13)"),
+        "{stdout}"
+    );
+    assert_no_secret(&out, &[SECRET, TOKEN, SESSION_SECRET]);
+}
+
+#[test]
+fn explain_json_has_the_role_chain() {
+    let home = role_chain_home("explain-chain-json");
+    let out = home.run(&["explain", "--profile", "dev", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // --profile: the environment sits the chain out, the profile comes first.
+    let profile = &doc["sources"][0];
+    assert_eq!(profile["name"], "profile");
+    assert_eq!(profile["outcome"], "failed");
+    let chain = &profile["role_chain"];
+    assert_eq!(
+        chain["profiles"],
+        serde_json::json!(["dev", "ops", "audit", "base"])
+    );
+    let config = home.0.join(".aws/config").display().to_string();
+    let credentials = home.0.join(".aws/credentials").display().to_string();
+    assert_eq!(
+        chain["hops"][0],
+        serde_json::json!({
+            "profile": "dev",
+            "role_arn": "arn:aws:iam::123456789012:role/dev",
+            "location": format!("{config}:3"),
+            "via": { "kind": "source_profile", "name": "ops", "location": format!("{config}:4") },
+        })
+    );
+    assert_eq!(chain["hops"][2]["profile"], "audit");
+    assert_eq!(chain["hops"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        chain["base"],
+        serde_json::json!({
+            "kind": "static_keys",
+            "profile": "base",
+            "access_key_id": "AKIABASE",
+            "location": format!("{credentials}:2"),
+        })
+    );
+    assert_no_secret(&out, &[SECRET, TOKEN]);
+
+    let out = home.run(&["explain", "--profile", "from-env", "--json"], &[]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["sources"][0]["role_chain"]["base"],
+        serde_json::json!({
+            "kind": "credential_source",
+            "name": "Environment",
+            "location": format!("{config}:13"),
+        })
+    );
+}
+
+#[test]
+fn explain_shows_a_role_chain_loop() {
+    let home = role_chain_home("explain-loop");
+    let out = home.run(&["explain", "--profile", "loop-a"], &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("the role chain loops: loop-a -> loop-b -> loop-a")
+            && stdout.contains("config:19"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("role chain:"), "{stdout}");
+    assert_no_secret(&out, &[SECRET, TOKEN]);
+
+    let out = home.run(&["explain", "--profile", "loop-a", "--json"], &[]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["sources"][0]["outcome"], "failed");
+    assert!(doc["sources"][0]["role_chain"].is_null());
+    assert!(
+        doc["sources"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("loop-a -> loop-b -> loop-a"),
+        "{doc}"
+    );
+
+    // Not tried (the environment won): the loop is still reported.
+    let out = home.run(
+        &["explain"],
+        &[
+            ("AWS_PROFILE", "loop-a"),
+            ("AWS_ACCESS_KEY_ID", "AKIAENV"),
+            ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "would fail: invalid configuration: the role chain loops: loop-a -> loop-b -> loop-a"
+        ),
+        "{stdout}"
+    );
+    assert_no_secret(&out, &[SECRET, TOKEN, SESSION_SECRET]);
+}

@@ -14,6 +14,9 @@
 //!   `source_profile` when it holds static keys; a cycle is an error that names it. The
 //!   roles themselves are assumed by the registered
 //!   [`RoleAssumer`](creds_core::registry::RoleAssumer) (`creds-sts`).
+//!   [`plan_profile`] describes a profile's chain as plain data ([`RoleChain`]: each
+//!   hop's `role_arn` and source with their file and line, and the base) without
+//!   building it, for `creds explain`; [`resolve_profile`] builds the same plan.
 //! - **Missing profiles**: the `default` profile missing moves the chain on; a profile
 //!   named by the program or `AWS_PROFILE` missing is an error listing the profiles
 //!   that exist.
@@ -41,9 +44,11 @@
 //! ```
 
 mod kinds;
+mod plan;
 mod provider;
 mod resolve;
 mod static_keys;
 
+pub use plan::{ChainBase, HopSource, RoleChain, RoleHop, plan_profile};
 pub use provider::{ProfileProvider, ProfileProviderBuilder};
 pub use resolve::resolve_profile;

@@ -5,8 +5,8 @@ use creds_core::{Credentials, CredentialsError};
 
 use crate::provider::NAME;
 
-const KEY_ID: &str = "aws_access_key_id";
-const SECRET: &str = "aws_secret_access_key";
+pub(crate) const KEY_ID: &str = "aws_access_key_id";
+pub(crate) const SECRET: &str = "aws_secret_access_key";
 const TOKEN: &str = "aws_session_token";
 const ACCOUNT: &str = "aws_account_id";
 

@@ -2,4 +2,5 @@
 //! profile handler registered the way provider crates register theirs.
 
 mod fakes;
+mod plan;
 mod resolve;

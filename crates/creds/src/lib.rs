@@ -96,6 +96,10 @@ pub use creds_imds::{ImdsProvider, ImdsProviderBuilder};
 pub use creds_process as process;
 #[cfg(feature = "process")]
 pub use creds_process::{ProcessProvider, ProcessProviderBuilder};
+/// A profile's role chain planned without building it ([`plan_profile`]), as `creds
+/// explain` shows it.
+#[cfg(feature = "profile")]
+pub use creds_profile::{ChainBase, HopSource, RoleChain, RoleHop, plan_profile};
 #[cfg(feature = "profile")]
 pub use creds_profile::{ProfileProvider, ProfileProviderBuilder};
 
