@@ -1,4 +1,5 @@
-//! `creds`: resolve AWS credentials as the official SDKs do, and export or explain them.
+//! `creds`: resolve AWS credentials as the official SDKs do, and export, explain, run
+//! with or serve them.
 //!
 //! ```text
 //! creds export [--profile P] [--format process|env|env-no-export|powershell|json]
