@@ -32,6 +32,10 @@ pub(crate) const LONG_TERM_LEASE: Duration = Duration::from_secs(60 * 60);
 /// A client has this long to send its request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Connections open at once; more are closed as they come, so that idle connections
+/// cannot use up the file descriptors of the process.
+const MAX_CONNECTIONS: usize = 512;
+
 /// How long a stop waits for requests in flight before dropping them.
 const GRACE: Duration = Duration::from_secs(5);
 
@@ -141,6 +145,10 @@ pub(crate) async fn serve(
         tokio::select! {
             () = &mut stop => break,
             accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) if connections.len() >= MAX_CONNECTIONS => {
+                    tracing::warn!("{MAX_CONNECTIONS} connections open: closing a new one");
+                    drop(stream);
+                }
                 Ok((stream, _peer)) => {
                     connections.spawn(connection(stream, Arc::clone(&endpoint), stopped.clone()));
                 }
