@@ -1,67 +1,16 @@
 //! `creds export` and `creds explain`, their errors and exit codes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const SESSION_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
-const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
-
-/// A temp HOME, removed on drop.
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("creds-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".aws")).unwrap();
-        Home(dir)
-    }
-
-    fn with_files(self, config: &str, credentials: &str) -> Self {
-        std::fs::write(self.0.join(".aws/config"), config).unwrap();
-        std::fs::write(self.0.join(".aws/credentials"), credentials).unwrap();
-        self
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_creds"));
-        cmd.args(args)
-            .env_clear()
-            .env("HOME", &self.0)
-            .env("AWS_EC2_METADATA_DISABLED", "true");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::support::{Home, SECRET, SESSION_SECRET, TOKEN, assert_no_secret, text};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aws")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn assert_no_secret(output: &Output, secrets: &[&str]) {
-    for stream in [text(&output.stdout), text(&output.stderr)] {
-        for secret in secrets {
-            assert!(!stream.contains(secret), "a secret leaked: {stream}");
-        }
-    }
-}
-
 #[test]
 fn export_demo_profile_from_the_shipped_examples() {
-    let home = Home::new("examples");
+    let home = Home::new();
     let config = examples().join("config");
     let credentials = examples().join("credentials");
     let out = home.run(
@@ -81,7 +30,7 @@ fn export_demo_profile_from_the_shipped_examples() {
 
 #[test]
 fn export_formats_from_environment_variables() {
-    let home = Home::new("env-formats");
+    let home = Home::new();
     let env = [
         ("AWS_ACCESS_KEY_ID", "ASIAENV"),
         ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
@@ -116,7 +65,7 @@ fn export_formats_from_environment_variables() {
 
 #[test]
 fn explain_shows_each_source_and_no_secret() {
-    let home = Home::new("explain").with_files(
+    let home = Home::new().with_files(
         "[profile work]\nregion = eu-west-1\n",
         &format!("[work]\naws_access_key_id = ASIAWORK\naws_secret_access_key = {SESSION_SECRET}\naws_session_token = {TOKEN}\n"),
     );
@@ -159,7 +108,7 @@ fn explain_shows_each_source_and_no_secret() {
 
 #[test]
 fn failures_exit_with_their_code_and_one_clear_line() {
-    let home = Home::new("failures").with_files(
+    let home = Home::new().with_files(
         &format!("[profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\
          [profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n\
          [profile proc]\ncredential_process = /bin/false --token {SECRET}\nexternal_id = {SECRET}\n"),
@@ -204,7 +153,7 @@ fn failures_exit_with_their_code_and_one_clear_line() {
         assert_no_secret(&out, &[SECRET]);
     }
     // A malformed file is reported where it is malformed, without echoing the line.
-    let home = Home::new("malformed").with_files(
+    let home = Home::new().with_files(
         "",
         &format!("[ok]\n\n[bad]\naws_access_key_id = AKIA\naws_secret_access_key {SECRET}\n"),
     );
@@ -217,8 +166,8 @@ fn failures_exit_with_their_code_and_one_clear_line() {
 
 #[test]
 fn export_a_credential_process_profile() {
-    let home = Home::new("process");
-    let script = home.0.join("helper.sh");
+    let home = Home::new();
+    let script = home.path().join("helper.sh");
     std::fs::write(
         &script,
         format!(
@@ -260,7 +209,7 @@ fn export_a_credential_process_profile() {
 
 #[test]
 fn nothing_configured_exits_1_and_says_what_was_tried() {
-    let home = Home::new("nothing");
+    let home = Home::new();
     let out = home.run(&["export"], &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
@@ -273,20 +222,20 @@ fn nothing_configured_exits_1_and_says_what_was_tried() {
 
 #[test]
 fn help_documents_exit_codes() {
-    let out = Home::new("help").run(&["export", "--help"], &[]);
+    let out = Home::new().run(&["export", "--help"], &[]);
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains("Exit codes:") && stdout.contains("3  invalid configuration"),
         "{stdout}"
     );
-    let out = Home::new("usage").run(&["export", "--format", "yaml"], &[]);
+    let out = Home::new().run(&["export", "--format", "yaml"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn creds_running_itself_as_credential_process_stops() {
     let creds = env!("CARGO_BIN_EXE_creds");
-    let home = Home::new("recursion").with_files(
+    let home = Home::new().with_files(
         &format!("[profile loopy]\ncredential_process = {creds} export --profile loopy\n"),
         "",
     );
@@ -305,7 +254,7 @@ fn creds_running_itself_as_credential_process_stops() {
 
 #[test]
 fn exec_runs_the_command_with_the_credentials_and_its_exit_code() {
-    let home = Home::new("exec").with_files(
+    let home = Home::new().with_files(
         "",
         &format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
     );
@@ -332,7 +281,7 @@ fn exec_runs_the_command_with_the_credentials_and_its_exit_code() {
 
 #[test]
 fn exec_passes_session_credentials_and_signals() {
-    let home = Home::new("exec-session");
+    let home = Home::new();
     let env = [
         ("PATH", "/usr/bin:/bin"),
         ("AWS_ACCESS_KEY_ID", "ASIAENV"),
@@ -355,7 +304,7 @@ fn exec_passes_session_credentials_and_signals() {
 
 #[test]
 fn exec_reports_a_missing_command_and_unresolvable_credentials() {
-    let home = Home::new("exec-missing");
+    let home = Home::new();
     let env = [
         ("AWS_ACCESS_KEY_ID", "AKIA"),
         ("AWS_SECRET_ACCESS_KEY", SECRET),
@@ -382,8 +331,8 @@ fn exec_reports_a_missing_command_and_unresolvable_credentials() {
 
 /// Three roles across both files, down to static keys; no crate assumes roles in this
 /// build, so resolving fails, and that is when the chain is worth seeing.
-fn role_chain_home(name: &str) -> Home {
-    Home::new(name).with_files(
+fn role_chain_home() -> Home {
+    Home::new().with_files(
         "[profile dev]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = ops\n\
          [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = audit\n\
          [profile audit]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = base\n\
@@ -398,7 +347,7 @@ fn role_chain_home(name: &str) -> Home {
 
 #[test]
 fn explain_shows_the_whole_role_chain() {
-    let home = role_chain_home("explain-chain");
+    let home = role_chain_home();
     let out = home.run(&["explain", "--profile", "dev"], &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}{}", text(&out.stderr));
@@ -441,7 +390,7 @@ fn explain_shows_the_whole_role_chain() {
 
 #[test]
 fn explain_json_has_the_role_chain() {
-    let home = role_chain_home("explain-chain-json");
+    let home = role_chain_home();
     let out = home.run(&["explain", "--profile", "dev", "--json"], &[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -454,8 +403,8 @@ fn explain_json_has_the_role_chain() {
         chain["profiles"],
         serde_json::json!(["dev", "ops", "audit", "base"])
     );
-    let config = home.0.join(".aws/config").display().to_string();
-    let credentials = home.0.join(".aws/credentials").display().to_string();
+    let config = home.path().join(".aws/config").display().to_string();
+    let credentials = home.path().join(".aws/credentials").display().to_string();
     assert_eq!(
         chain["hops"][0],
         serde_json::json!({
@@ -492,7 +441,7 @@ fn explain_json_has_the_role_chain() {
 
 #[test]
 fn explain_shows_a_role_chain_loop() {
-    let home = role_chain_home("explain-loop");
+    let home = role_chain_home();
     let out = home.run(&["explain", "--profile", "loop-a"], &[]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}");

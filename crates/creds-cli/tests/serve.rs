@@ -3,100 +3,64 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const SESSION_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
-const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+use crate::support::{Home, SECRET, SESSION_SECRET, TOKEN};
 
-/// A temp HOME with a static profile and a counted credential_process profile.
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("creds-serve-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".aws")).unwrap();
-        let script = dir.join("counted.sh");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\necho run >> '{}'\nsleep 0.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"ASIACOUNTED\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \"SessionToken\": \"{TOKEN}\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n",
-                dir.join("runs").display()
-            ),
-        )
-        .unwrap();
-        chmod_x(&script);
-        std::fs::write(
-            dir.join(".aws/config"),
-            format!(
-                "[profile counted]\ncredential_process = {}\n[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/r\n",
-                script.display()
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join(".aws/credentials"),
-            format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
-        )
-        .unwrap();
-        Home(dir)
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_creds"));
-        cmd.args(args)
-            .env_clear()
-            .env("HOME", &self.0)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn serve(&self, args: &[&str]) -> Server {
-        let mut child = self
-            .command(&[&["serve"], args].concat())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut vars = Vec::new();
-        for _ in 0..2 {
-            let mut line = String::new();
-            out.read_line(&mut line).unwrap();
-            let line = line.trim_end().strip_prefix("export ").unwrap_or_else(|| {
-                panic!("not an export line: {line:?}");
-            });
-            let (k, v) = line.split_once('=').unwrap();
-            vars.push((k.to_owned(), v.to_owned()));
-        }
-        Server {
-            child,
-            _out: out,
-            vars,
-        }
-    }
-
-    fn runs(&self) -> usize {
-        std::fs::read_to_string(self.0.join("runs"))
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
-    }
+/// A temp HOME with a static profile, a counted credential_process profile and a
+/// broken one.
+fn home() -> Home {
+    let home = Home::new();
+    let runs = home.path().join("runs");
+    let script = home.write_script(
+        "counted.sh",
+        &format!(
+            "echo run >> '{}'\nsleep 0.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"ASIACOUNTED\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \"SessionToken\": \"{TOKEN}\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n",
+            runs.display()
+        ),
+    );
+    home.with_files(
+        &format!(
+            "[profile counted]\ncredential_process = {}\n[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/r\n",
+            script.display()
+        ),
+        &format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
+    )
 }
 
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// How many times the counted credential_process ran.
+fn runs(home: &Home) -> usize {
+    std::fs::read_to_string(home.path().join("runs"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
 }
 
-fn chmod_x(path: &Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+/// Starts `creds serve ARGS` and reads the two lines it prints.
+fn serve(home: &Home, args: &[&str]) -> Server {
+    let mut child = home
+        .command(&[&["serve"], args].concat())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut vars = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let line = line
+            .trim_end()
+            .strip_prefix("export ")
+            .unwrap_or_else(|| panic!("not an export line: {line:?}"));
+        let (k, v) = line.split_once('=').unwrap();
+        vars.push((k.to_owned(), v.to_owned()));
+    }
+    Server {
+        child,
+        _out: out,
+        vars,
+    }
 }
 
 /// A running `creds serve`, killed if a test fails before stopping it.
@@ -183,8 +147,8 @@ fn get(addr: &str, authorization: Option<&str>) -> (u16, String) {
 
 #[test]
 fn serve_answers_the_token_and_refuses_others() {
-    let home = Home::new("token");
-    let server = home.serve(&["--profile", "static"]);
+    let home = home();
+    let server = serve(&home, &["--profile", "static"]);
     let token = server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN").to_owned();
     assert_eq!(token.len(), 64);
     assert!(
@@ -214,8 +178,8 @@ fn serve_answers_the_token_and_refuses_others() {
 
 #[test]
 fn our_container_client_reads_serve() {
-    let home = Home::new("client");
-    let server = home.serve(&["--profile", "counted"]);
+    let home = home();
+    let server = serve(&home, &["--profile", "counted"]);
     let out = home
         .command(&["export", "--format", "json"])
         .env(
@@ -226,8 +190,8 @@ fn our_container_client_reads_serve() {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN",
             server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
         )
-        .env("AWS_CONFIG_FILE", home.0.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("none"))
+        .env("AWS_CONFIG_FILE", home.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"))
         .output()
         .unwrap();
     assert!(
@@ -247,14 +211,17 @@ fn our_container_client_reads_serve() {
 #[test]
 fn a_token_file_is_private_and_removed_at_the_end() {
     use std::os::unix::fs::PermissionsExt as _;
-    let home = Home::new("file");
-    let file = home.0.join("serve token");
-    let server = home.serve(&[
-        "--profile",
-        "static",
-        "--token-file",
-        file.to_str().unwrap(),
-    ]);
+    let home = home();
+    let file = home.path().join("serve token");
+    let server = serve(
+        &home,
+        &[
+            "--profile",
+            "static",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
         format!("'{}'", file.display())
@@ -278,8 +245,8 @@ fn a_token_file_is_private_and_removed_at_the_end() {
 
 #[test]
 fn concurrent_requests_cause_one_upstream_fetch() {
-    let home = Home::new("load");
-    let server = home.serve(&["--profile", "counted"]);
+    let home = home();
+    let server = serve(&home, &["--profile", "counted"]);
     let addr = server.addr();
     let token = server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN").to_owned();
     let threads: Vec<_> = (0..16)
@@ -297,14 +264,14 @@ fn concurrent_requests_cause_one_upstream_fetch() {
     for thread in threads {
         thread.join().unwrap();
     }
-    assert_eq!(home.runs(), 1, "400 requests, one credential_process run");
+    assert_eq!(runs(&home), 1, "400 requests, one credential_process run");
     let (status, _) = server.stop("TERM");
     assert_eq!(status.code(), Some(0));
 }
 
 #[test]
 fn serve_binds_loopback_only() {
-    let home = Home::new("addr");
+    let home = home();
     for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8080"] {
         let out = home
             .command(&["serve", "--profile", "static", "--addr", addr])
@@ -319,7 +286,7 @@ fn serve_binds_loopback_only() {
 
 #[test]
 fn serve_fails_at_once_when_the_profile_does() {
-    let home = Home::new("fail");
+    let home = home();
     let out = home
         .command(&["serve", "--profile", "broken"])
         .output()
@@ -330,5 +297,5 @@ fn serve_fails_at_once_when_the_profile_does() {
     let lines: Vec<&str> = err.lines().collect();
     assert!(lines[0].starts_with("creds: error: "), "{err}");
     assert!(lines[0].contains("broken"), "{err}");
-    assert_eq!(home.runs(), 0);
+    assert_eq!(runs(&home), 0);
 }

@@ -2,81 +2,49 @@
 //! summary, the status line on a terminal (through `script`, which gives the binary a
 //! pseudo-terminal), `--quiet` and `NO_COLOR`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+use crate::support::{Home, SECRET};
 
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("creds-status-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".aws")).unwrap();
-        let slow = dir.join("slow.sh");
-        std::fs::write(
-            &slow,
-            format!(
-                "#!/bin/sh\nsleep 1.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIASLOW\", \"SecretAccessKey\": \"{SECRET}\"}}'\n"
-            ),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::write(
-            dir.join(".aws/config"),
-            format!(
-                "[profile slow]\ncredential_process = {}\n[profile broken]\naws_access_key_id = AKIAHALF\n",
-                slow.display()
-            ),
-        )
-        .unwrap();
-        Home(dir)
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.env_clear()
-            .env("HOME", &self.0)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TERM", "xterm")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(env!("CARGO_BIN_EXE_creds"))
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `creds ARGS` on a pseudo-terminal (stdin from `stdin`), returning what the
-    /// terminal showed: stdout and stderr together.
-    fn on_terminal(&self, args: &str, stdin: &str, env: &[(&str, &str)]) -> String {
-        let line = format!("{} {args} {stdin}", env!("CARGO_BIN_EXE_creds"));
-        let mut cmd = self.command("script");
-        cmd.args(["-qec", &line, "/dev/null"]);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("util-linux `script` runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+/// A temp HOME with a slow credential_process profile and a half-keyed one.
+fn home() -> Home {
+    let home = Home::new();
+    let slow = home.write_script(
+        "slow.sh",
+        &format!(
+            "sleep 1.2\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIASLOW\", \"SecretAccessKey\": \"{SECRET}\"}}'\n"
+        ),
+    );
+    home.with_files(
+        &format!(
+            "[profile slow]\ncredential_process = {}\n[profile broken]\naws_access_key_id = AKIAHALF\n",
+            slow.display()
+        ),
+        "",
+    )
 }
 
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn run(home: &Home, args: &[&str]) -> Output {
+    home.run(args, &[("TERM", "xterm")])
+}
+
+/// Runs `creds ARGS` on a pseudo-terminal (stdin from `stdin`), returning what the
+/// terminal showed: stdout and stderr together.
+fn on_terminal(home: &Home, args: &str, stdin: &str, env: &[(&str, &str)]) -> String {
+    let line = format!("{} {args} {stdin}", env!("CARGO_BIN_EXE_creds"));
+    let mut cmd = Command::new("script");
+    home.isolate(&mut cmd)
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .args(["-qec", &line, "/dev/null"]);
+    let out = cmd.output().expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
 fn a_failure_is_one_line_then_the_chain() {
-    let home = Home::new("fail");
-    let out = home.run(&["export", "--profile", "broken"]);
+    let home = home();
+    let out = run(&home, &["export", "--profile", "broken"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
@@ -95,7 +63,7 @@ fn a_failure_is_one_line_then_the_chain() {
         "no colour when stderr is not a terminal"
     );
 
-    let quiet = home.run(&["--quiet", "export", "--profile", "broken"]);
+    let quiet = run(&home, &["--quiet", "export", "--profile", "broken"]);
     assert_eq!(quiet.status.code(), Some(3));
     let err = String::from_utf8_lossy(&quiet.stderr);
     assert_eq!(
@@ -107,8 +75,8 @@ fn a_failure_is_one_line_then_the_chain() {
 
 #[test]
 fn nothing_found_is_one_line() {
-    let home = Home::new("none");
-    let out = home.run(&["export"]);
+    let home = home();
+    let out = run(&home, &["export"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -124,9 +92,9 @@ fn nothing_found_is_one_line() {
 
 #[test]
 fn a_slow_source_shows_a_status_line_on_a_terminal_only() {
-    let home = Home::new("slow");
+    let home = home();
     // Not a terminal: stderr stays empty.
-    let out = home.run(&["export", "--profile", "slow"]);
+    let out = run(&home, &["export", "--profile", "slow"]);
     assert!(out.status.success());
     assert!(
         out.stderr.is_empty(),
@@ -135,7 +103,7 @@ fn a_slow_source_shows_a_status_line_on_a_terminal_only() {
     );
 
     // A terminal, stdin elsewhere: redrawn with a spinner and erased at the end.
-    let shown = home.on_terminal("export --profile slow", "</dev/null", &[]);
+    let shown = on_terminal(&home, "export --profile slow", "</dev/null", &[]);
     assert!(
         shown.contains("creds: resolving credentials: profile ("),
         "{shown:?}"
@@ -145,17 +113,22 @@ fn a_slow_source_shows_a_status_line_on_a_terminal_only() {
     assert!(shown.contains("AKIASLOW"), "{shown:?}");
 
     // NO_COLOR: the line stays, the colour goes.
-    let plain = home.on_terminal("export --profile slow", "</dev/null", &[("NO_COLOR", "1")]);
+    let plain = on_terminal(
+        &home,
+        "export --profile slow",
+        "</dev/null",
+        &[("NO_COLOR", "1")],
+    );
     assert!(plain.contains("resolving credentials"), "{plain:?}");
     assert!(!plain.contains("\x1b[2m"), "{plain:?}");
 
     // --quiet: no line.
-    let quiet = home.on_terminal("--quiet export --profile slow", "</dev/null", &[]);
+    let quiet = on_terminal(&home, "--quiet export --profile slow", "</dev/null", &[]);
     assert!(!quiet.contains("resolving credentials"), "{quiet:?}");
 
     // stdin is the terminal too (a credential_process may prompt on it): one plain
     // line, never redrawn over a prompt.
-    let once = home.on_terminal("export --profile slow", "", &[]);
+    let once = on_terminal(&home, "export --profile slow", "", &[]);
     assert_eq!(once.matches("resolving credentials").count(), 1, "{once:?}");
     assert!(!once.contains("\x1b[2K"), "{once:?}");
 }
