@@ -17,6 +17,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod interop;
+mod load;
 mod peers;
 
 use std::collections::BTreeSet;
@@ -44,6 +45,8 @@ fn main() -> ExitCode {
         Some("interop") => interop::run(&workspace_root()),
         // Internal: the part of bench-peers that runs inside the network namespace.
         Some(peers::MEASURE_TASK) => peers::measure::measure(&args[1..]),
+        // Hidden: the load generator `interop` runs against `creds serve`; see [`load`].
+        Some(load::TASK) => load::load(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask test [CARGO TEST ARGS] | deps | fuzz [SECONDS] \
