@@ -47,6 +47,16 @@ pub(crate) async fn run(builder: DefaultChainBuilder, args: &ServeArgs, ui: &Ui)
     let (result, trace) = status::resolve(&chain, ui).await;
     let first = result.map_err(|e| exit::report_traced(&e, &trace, ui))?;
 
+    if first.session_token().is_none() {
+        // Read in aws-config 1.13's json_credentials.rs and aws-sigv4: an empty Token
+        // becomes an empty X-Amz-Security-Token header there.
+        tracing::warn!(
+            "serving long-term keys: they go out with \"Token\": \"\", which botocore, the \
+             JavaScript and Go SDKs and creds read as no session token, but the Rust SDK \
+             (aws-config) signs with an empty session token; serve a profile with \
+             temporary credentials for it"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| fail(&format!("cannot listen on {}: {e}", args.addr)))?;

@@ -85,8 +85,10 @@ impl Endpoint {
 
 /// The container credentials document the SDKs parse: `AccessKeyId`,
 /// `SecretAccessKey`, `Token` and `Expiration` are all required by botocore and the
-/// JavaScript SDK, so long-term keys get `"Token": ""` (which every SDK treats as no
-/// session token) and an `Expiration` [`LONG_TERM_LEASE`] ahead.
+/// JavaScript SDK (and `Token` by aws-config), so long-term keys get `"Token": ""`
+/// (botocore, JavaScript, Go and creds read it as no session token; aws-config signs
+/// with it, hence `creds serve`'s warning) and an `Expiration` [`LONG_TERM_LEASE`]
+/// ahead.
 pub(crate) fn document(creds: &Credentials, clock: &Clock) -> String {
     let expiration = match creds.expiration() {
         Some(at) => at,
