@@ -46,8 +46,10 @@ pub(crate) enum Command {
     /// The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, when the
     /// credentials have them, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION and
     /// AWS_ACCOUNT_ID; AWS_PROFILE and the container and web identity variables are
-    /// removed so that its SDK cannot pick another identity. On Unix creds replaces
-    /// itself with the command: its exit code and signals are the command's own.
+    /// removed so that its SDK cannot pick another identity. The profile's region is
+    /// passed as AWS_REGION and AWS_DEFAULT_REGION unless one of them is set. On Unix
+    /// creds replaces itself with the command: its exit code and signals are the
+    /// command's own.
     #[command(after_help = EXIT_CODES)]
     Exec(ExecArgs),
     /// Show which sources were tried, in order, what each found and why the winner won.

@@ -34,13 +34,35 @@ const CANNOT_RUN: u8 = 126;
 const NOT_FOUND: u8 = 127;
 
 pub(crate) async fn run(builder: DefaultChainBuilder, args: &ExecArgs, ui: &Ui) -> Result<(), u8> {
+    let config = builder.provider_config();
     let chain = builder.build_chain();
     let (result, trace) = status::resolve(&chain, ui).await;
     let creds = result.map_err(|e| exit::report_traced(&e, &trace, ui))?;
     let mut command = Command::new(&args.command[0]);
     command.args(&args.command[1..]);
     apply(&mut command, &creds);
+    if let Some(region) = profile_region(&config) {
+        command
+            .env("AWS_REGION", &region)
+            .env("AWS_DEFAULT_REGION", &region);
+    }
     run_command(command, &args.command[0])
+}
+
+/// The selected profile's `region`, unless `AWS_REGION` or `AWS_DEFAULT_REGION`
+/// already says one: `AWS_PROFILE` is removed from the command's environment, and
+/// with it the region the profile would have given its SDK (aws-vault does the same).
+fn profile_region(config: &creds::core::ProviderConfig) -> Option<String> {
+    let env = config.env();
+    if ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .any(|name| env.get_non_blank(name).is_some())
+    {
+        return None;
+    }
+    let profiles = config.profile_set().ok()?;
+    let region = profiles.selected_profile()?.get("region")?.trim();
+    (!region.is_empty()).then(|| region.to_owned())
 }
 
 /// Sets the credentials' variables on `command` and removes the conflicting ones.

@@ -8,6 +8,8 @@ use crate::status::{self, Ui};
 
 /// No source is configured.
 pub(crate) const NOT_CONFIGURED: u8 = 1;
+/// The command line is wrong (clap's own code for usage errors).
+pub(crate) const USAGE: u8 = 2;
 /// A source is configured wrongly.
 pub(crate) const INVALID_CONFIG: u8 = 3;
 /// A source could not be reached or read.

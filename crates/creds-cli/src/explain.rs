@@ -139,6 +139,9 @@ fn reason(outcome: &Outcome) -> String {
             if let Some(account) = &found.account_id {
                 text.push_str(&format!(", account {account}"));
             }
+            if let Some(origin) = &found.origin {
+                text.push_str(&format!(", from {origin}"));
+            }
             text
         }
         Outcome::NotConfigured(e) => with_location(e),
@@ -183,6 +186,10 @@ fn source_json(name: &str, trace: &Trace, i: usize) -> Value {
             "reason": reason(&entry.outcome),
             "location": match &entry.outcome {
                 Outcome::NotConfigured(e) | Outcome::Failed(e) => e.location().map(|l| l.to_string()),
+                _ => None,
+            },
+            "origin": match &entry.outcome {
+                Outcome::Found(found) => found.origin.as_deref(),
                 _ => None,
             },
             "elapsed_ms": entry.elapsed.as_secs_f64() * 1e3,

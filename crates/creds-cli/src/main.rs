@@ -33,9 +33,13 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     init_logging(&cli);
     if let Err(code) = depth::enter() {
         return ExitCode::from(code);
@@ -77,6 +81,45 @@ fn main() -> ExitCode {
     }
 }
 
+/// Help and version as clap prints them; any other usage error as one line, like every
+/// other failure: `creds: error: <what>` with clap's tip and the usage, exit 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+    }
+    exit::report_line(&one_line(&e.render().to_string()));
+    ExitCode::from(exit::USAGE)
+}
+
+/// clap's several lines of an error (`error: ...`, a `tip:`, `Usage: ...`, `For more
+/// information...`) as one.
+fn one_line(rendered: &str) -> String {
+    let mut what = String::new();
+    let mut usage = None;
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(first) = line.strip_prefix("error: ") {
+            what.push_str(first);
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            what.push_str("; ");
+            what.push_str(tip);
+        } else if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = Some(u);
+        } else if what.is_empty() {
+            what.push_str(line);
+        }
+    }
+    match usage {
+        Some(usage) => format!("{what} (usage: {usage})"),
+        None => format!("{what} (see `creds --help`)"),
+    }
+}
+
 /// Warnings (a half-set key pair, an ignored section) go to stderr; `-v` adds the
 /// chain's reasoning, `--quiet` keeps only errors.
 fn init_logging(cli: &cli::Cli) {
@@ -95,4 +138,39 @@ fn init_logging(cli: &cli::Cli) {
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_become_one_line() {
+        let line = one_line(
+            "error: unexpected argument '--foo' found\n\n  tip: to pass '--foo' as a value, use '-- --foo'\n\nUsage: creds export [OPTIONS]\n\nFor more information, try '--help'.\n",
+        );
+        assert_eq!(
+            line,
+            "unexpected argument '--foo' found; to pass '--foo' as a value, use '-- --foo' \
+             (usage: creds export [OPTIONS])"
+        );
+        let line = one_line(
+            "error: invalid value 'x' for '--addr <ADDR>': bad\n\nFor more information, try '--help'.\n",
+        );
+        assert_eq!(
+            line,
+            "invalid value 'x' for '--addr <ADDR>': bad (see `creds --help`)"
+        );
+    }
+
+    #[test]
+    fn clap_errors_are_rendered_as_expected() {
+        let e = cli::Cli::try_parse_from(["creds", "export", "--format", "yaml"]).unwrap_err();
+        let line = one_line(&e.render().to_string());
+        assert!(
+            line.starts_with("invalid value 'yaml' for '--format <FORMAT>'"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'), "{line}");
+    }
 }

@@ -9,8 +9,9 @@
 //! - Each request is answered from a cache: a thousand requests cause one upstream
 //!   fetch, and the credentials are refreshed [`REFRESH_BEFORE`] before they expire,
 //!   earlier than any SDK client asks again (botocore refreshes 15 minutes ahead).
-//! - SIGINT or SIGTERM stops it: no new connections, requests in flight finish, the
-//!   token file is removed, exit 0.
+//! - SIGINT, SIGTERM or SIGHUP stops it: no new connections, requests in flight
+//!   finish (a second signal stops it without waiting for them), the token file is
+//!   removed, exit 0.
 
 #![allow(clippy::print_stderr)]
 
@@ -23,9 +24,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::future::Future;
+
+use creds::core::Clock;
 use creds::{
-    Credentials, CredentialsCache, CredentialsChain, DefaultChainBuilder, ProvideCredentials,
-    ProvideFuture,
+    Credentials, CredentialsCache, DefaultChainBuilder, ProvideCredentials, ProvideFuture,
+    SharedProvider,
 };
 
 pub(crate) use addr::parse_loopback;
@@ -64,7 +68,7 @@ pub(crate) async fn run(builder: DefaultChainBuilder, args: &ServeArgs, ui: &Ui)
         .local_addr()
         .map_err(|e| fail(&format!("cannot read the address listened on: {e}")))?;
     // Before anything is printed: a client that reads the lines may stop us at once.
-    let stop = stop_signal().map_err(|e| fail(&format!("cannot handle signals: {e}")))?;
+    let signals = Signals::new().map_err(|e| fail(&format!("cannot handle signals: {e}")))?;
     let token = token::Token::generate().map_err(|e| fail(&e))?;
     if let Some(path) = &args.token_file {
         token::write_file(path, &token).map_err(|e| {
@@ -95,26 +99,34 @@ pub(crate) async fn run(builder: DefaultChainBuilder, args: &ServeArgs, ui: &Ui)
         );
     }
 
-    let cache = CredentialsCache::builder()
-        .advisory_window(REFRESH_BEFORE)
-        .mandatory_window(MUST_REFRESH_BEFORE)
-        .clock(config.clock().clone())
-        .build(FirstThen {
-            first: Mutex::new(Some(first)),
-            chain,
-        });
     let endpoint = Arc::new(http::Endpoint {
         token,
-        cache,
+        cache: serving_cache(first, Arc::new(chain), config.clock().clone()),
         clock: config.clock().clone(),
     });
-    http::serve(listener, endpoint, async move {
-        let name = stop.await;
-        tracing::debug!(signal = name, "stopping");
-    })
-    .await;
+    let (stop, force) = signals.stop_then_force();
+    http::serve(listener, endpoint, stop, force).await;
     remove_token_file(args.token_file.as_deref());
     Ok(())
+}
+
+/// The cache every request is answered from: `first` (resolved before listening, so
+/// that the start costs one upstream fetch, not two), then `then` for every refresh,
+/// [`REFRESH_BEFORE`] ahead of expiry in the background, and inside
+/// [`MUST_REFRESH_BEFORE`] while requests wait.
+pub(crate) fn serving_cache(
+    first: Credentials,
+    then: SharedProvider,
+    clock: Clock,
+) -> CredentialsCache {
+    CredentialsCache::builder()
+        .advisory_window(REFRESH_BEFORE)
+        .mandatory_window(MUST_REFRESH_BEFORE)
+        .clock(clock)
+        .build(FirstThen {
+            first: Mutex::new(Some(first)),
+            then,
+        })
 }
 
 fn fail(line: &str) -> u8 {
@@ -161,12 +173,11 @@ fn render(
     vars.iter().map(line).collect()
 }
 
-/// The first credentials, resolved before listening, then the chain for every refresh:
-/// one upstream fetch at start, not two.
+/// The first credentials, resolved before listening, then `then` for every refresh.
 #[derive(Debug)]
 struct FirstThen {
     first: Mutex<Option<Credentials>>,
-    chain: CredentialsChain,
+    then: SharedProvider,
 }
 
 impl ProvideCredentials for FirstThen {
@@ -174,7 +185,7 @@ impl ProvideCredentials for FirstThen {
         let first = self.first.lock().ok().and_then(|mut first| first.take());
         match first {
             Some(creds) => Box::pin(std::future::ready(Ok(creds))),
-            None => self.chain.provide_credentials(),
+            None => self.then.provide_credentials(),
         }
     }
 
@@ -183,27 +194,76 @@ impl ProvideCredentials for FirstThen {
     }
 }
 
-/// Resolves with the name of the first of SIGINT and SIGTERM (Ctrl-C elsewhere).
-/// Registered at once, so that a signal arriving before it is awaited still counts.
-#[cfg(unix)]
-fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => "SIGINT",
-            _ = terminate.recv() => "SIGTERM",
-        }
-    })
+/// The signals that stop `creds serve`: SIGINT, SIGTERM and SIGHUP (its terminal
+/// closed); Ctrl-C elsewhere. Registered at once, so that a signal that arrives before
+/// anyone waits still counts.
+struct Signals {
+    #[cfg(unix)]
+    kinds: [(tokio::signal::unix::Signal, &'static str); 3],
 }
 
-#[cfg(not(unix))]
-fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
-    Ok(async {
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            kinds: [
+                (signal(SignalKind::interrupt())?, "SIGINT"),
+                (signal(SignalKind::terminate())?, "SIGTERM"),
+                (signal(SignalKind::hangup())?, "SIGHUP"),
+            ],
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    /// The name of the next signal.
+    #[cfg(unix)]
+    async fn next(&mut self) -> &'static str {
+        let [(a, a_name), (b, b_name), (c, c_name)] = &mut self.kinds;
+        tokio::select! {
+            _ = a.recv() => a_name,
+            _ = b.recv() => b_name,
+            _ = c.recv() => c_name,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn next(&mut self) -> &'static str {
         let _ = tokio::signal::ctrl_c().await;
         "Ctrl-C"
-    })
+    }
+
+    /// Two futures: the first signal (a graceful stop), and a second one (stop now,
+    /// without waiting for requests in flight).
+    fn stop_then_force(
+        mut self,
+    ) -> (
+        impl Future<Output = ()> + Send + 'static,
+        impl Future<Output = ()> + Send + 'static,
+    ) {
+        let (count, seen) = tokio::sync::watch::channel(0u32);
+        tokio::spawn(async move {
+            loop {
+                let name = self.next().await;
+                tracing::debug!(signal = name, "stopping");
+                count.send_modify(|n| *n += 1);
+            }
+        });
+        let at_least = |n: u32| {
+            let mut seen = seen.clone();
+            async move {
+                // An error means the signal task is gone: nothing will stop us, then.
+                if seen.wait_for(|count| *count >= n).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        (at_least(1), at_least(2))
+    }
 }
 
 #[cfg(test)]

@@ -90,6 +90,15 @@ fn explain_shows_each_source_and_no_secret() {
         stdout.contains("access key id ASIAWORK, with a session token"),
         "{stdout}"
     );
+    // Which file line decided it.
+    let credentials_file = home.path().join(".aws/credentials");
+    assert!(
+        stdout.contains(&format!(
+            "from static keys of profile 'work' at {}:2",
+            credentials_file.display()
+        )),
+        "{stdout}"
+    );
     // The warning also reaches stderr.
     assert!(
         text(&out.stderr).contains("AWS_SECRET_ACCESS_KEY"),
@@ -103,6 +112,31 @@ fn explain_shows_each_source_and_no_secret() {
     assert_eq!(doc["sources"][0]["outcome"], "not configured");
     assert_eq!(doc["sources"][1]["outcome"], "found");
     assert_eq!(doc["result"]["provider"], "profile");
+    assert!(
+        doc["sources"][1]["origin"]
+            .as_str()
+            .is_some_and(|o| o.ends_with("credentials:2")),
+        "{doc}"
+    );
+    assert_no_secret(&out, &[SESSION_SECRET, TOKEN]);
+
+    // The environment names the variables that decided.
+    let out = home.run(
+        &["explain"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "ASIAENV"),
+            ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET),
+            ("AWS_SESSION_TOKEN", TOKEN),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "access key id ASIAENV, with a session token, from AWS_ACCESS_KEY_ID, \
+             AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN"
+        ),
+        "{stdout}"
+    );
     assert_no_secret(&out, &[SESSION_SECRET, TOKEN]);
 }
 
@@ -277,6 +311,56 @@ fn exec_runs_the_command_with_the_credentials_and_its_exit_code() {
         format!("AKIASTATIC|unset|unset|unset|{}\n", SECRET.len())
     );
     assert_no_secret(&out, &[SECRET]);
+}
+
+#[test]
+fn exec_removes_every_variable_that_could_choose_another_identity() {
+    let home = Home::new().with_files(
+        "[profile static]\nregion = eu-west-3\n",
+        &format!("[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRET}\n"),
+    );
+    let conflicting = [
+        ("AWS_PROFILE", "other"),
+        ("AWS_DEFAULT_PROFILE", "other"),
+        ("AWS_SESSION_TOKEN", "STALE"),
+        ("AWS_SECURITY_TOKEN", "STALE"),
+        ("AWS_CREDENTIAL_EXPIRATION", "2999-01-01T00:00:00Z"),
+        ("AWS_ACCOUNT_ID", "111122223333"),
+        (
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "/v2/credentials/x",
+        ),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "STALE"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/no/such/file"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/no/such/file"),
+        ("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/other"),
+        ("AWS_ROLE_SESSION_NAME", "other"),
+    ];
+    let names = "env | cut -d= -f1 | grep '^AWS_' | sort | tr '\\n' ' '";
+    let out = home.run(
+        &["exec", "--profile", "static", "--", "sh", "-c", names],
+        &[&[("PATH", "/usr/bin:/bin")], conflicting.as_slice()].concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The profile's region comes along, since AWS_PROFILE does not.
+    assert_eq!(
+        text(&out.stdout),
+        "AWS_ACCESS_KEY_ID AWS_DEFAULT_REGION AWS_EC2_METADATA_DISABLED AWS_REGION \
+         AWS_SECRET_ACCESS_KEY "
+    );
+    let region = "printf '%s %s' \"$AWS_REGION\" \"$AWS_DEFAULT_REGION\"";
+    let out = home.run(
+        &["exec", "--profile", "static", "--", "sh", "-c", region],
+        &[("PATH", "/usr/bin:/bin")],
+    );
+    assert_eq!(text(&out.stdout), "eu-west-3 eu-west-3");
+    // A region the user set wins over the profile's.
+    let out = home.run(
+        &["exec", "--profile", "static", "--", "sh", "-c", region],
+        &[("PATH", "/usr/bin:/bin"), ("AWS_REGION", "us-west-2")],
+    );
+    assert_eq!(text(&out.stdout), "us-west-2 ");
 }
 
 #[test]

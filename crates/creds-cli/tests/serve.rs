@@ -45,10 +45,25 @@ fn serve(home: &Home, args: &[&str]) -> Server {
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
+    // Read on a thread, so that a server that never prints fails the test, not hangs it.
+    let (sent, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut read = Vec::new();
+        for _ in 0..2 {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            read.push(line);
+        }
+        let _ = sent.send((read, out));
+    });
+    let Ok((read, out)) = lines.recv_timeout(Duration::from_secs(20)) else {
+        let _ = child.kill();
+        panic!("creds serve printed no two lines in 20 s");
+    };
     let mut vars = Vec::new();
-    for _ in 0..2 {
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
+    for line in &read {
         let line = line
             .trim_end()
             .strip_prefix("export ")
@@ -56,6 +71,7 @@ fn serve(home: &Home, args: &[&str]) -> Server {
         let (k, v) = line.split_once('=').unwrap();
         vars.push((k.to_owned(), v.to_owned()));
     }
+    assert_eq!(vars.len(), 2, "creds serve exited early: {read:?}");
     Server {
         child,
         _out: out,
@@ -244,6 +260,25 @@ fn a_token_file_is_private_and_removed_at_the_end() {
 }
 
 #[test]
+fn a_closed_terminal_stops_it_and_removes_the_token_file() {
+    let home = home();
+    let file = home.path().join("hup-token");
+    let server = serve(
+        &home,
+        &[
+            "--profile",
+            "static",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(file.exists());
+    let (status, err) = server.stop("HUP");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!file.exists(), "SIGHUP removes the token file too");
+}
+
+#[test]
 fn concurrent_requests_cause_one_upstream_fetch() {
     let home = home();
     let server = serve(&home, &["--profile", "counted"]);
@@ -280,6 +315,12 @@ fn serve_binds_loopback_only() {
         assert_eq!(out.status.code(), Some(2), "{addr}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("not a loopback address"), "{err}");
+        assert!(err.starts_with("creds: error: "), "{err}");
+        assert_eq!(
+            err.lines().count(),
+            1,
+            "a usage error is one line too: {err}"
+        );
         assert!(out.stdout.is_empty());
     }
 }

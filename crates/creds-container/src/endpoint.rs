@@ -64,6 +64,8 @@ pub(crate) struct Endpoint {
     pub(crate) uri: Uri,
     /// Scheme, host, port and path: no user info and no query, which might hold a secret.
     pub(crate) shown: String,
+    /// The setting it came from.
+    pub(crate) origin: Origin,
 }
 
 /// The URI to fetch, from a relative and a full URI setting (the relative one wins, as
@@ -101,7 +103,7 @@ fn relative_uri(relative: &str, origin: Origin, base: &str) -> Result<Endpoint, 
             "{origin} does not make a valid URI when appended to {base}"
         )));
     }
-    Ok(endpoint(uri))
+    Ok(endpoint(uri, origin))
 }
 
 async fn full_uri(
@@ -121,7 +123,7 @@ async fn full_uri(
         )));
     };
     if scheme.eq_ignore_ascii_case("https") {
-        return Ok(endpoint(uri));
+        return Ok(endpoint(uri, origin));
     }
     if !scheme.eq_ignore_ascii_case("http") {
         return Err(invalid(format!(
@@ -132,7 +134,7 @@ async fn full_uri(
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    let endpoint = endpoint(uri.clone());
+    let endpoint = endpoint(uri.clone(), origin);
     if let Ok(ip) = bare.parse::<IpAddr>() {
         if is_allowed_ip(ip) {
             return Ok(endpoint);
@@ -168,9 +170,9 @@ async fn full_uri(
     Ok(endpoint)
 }
 
-fn endpoint(uri: Uri) -> Endpoint {
+fn endpoint(uri: Uri, origin: Origin) -> Endpoint {
     let shown = show(&uri);
-    Endpoint { uri, shown }
+    Endpoint { uri, shown, origin }
 }
 
 /// `scheme://host[:port]/path`, and `?...` when there is a query.

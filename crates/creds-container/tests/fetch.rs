@@ -26,6 +26,11 @@ async fn success_from_the_full_uri() {
     assert_eq!(creds.expiration().unwrap().to_string(), LATER);
     assert_eq!(creds.account_id(), Some("123456789012"));
     assert_eq!(creds.provider_name(), "container");
+    assert_eq!(
+        creds.origin(),
+        Some(format!("{uri} ({ENV_FULL_URI})").as_str()),
+        "for `creds explain`"
+    );
 
     let requests = server.requests();
     assert_eq!(requests.len(), 1);

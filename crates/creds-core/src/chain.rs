@@ -206,6 +206,8 @@ pub struct Found {
     /// The provider that produced them (may differ from the chain entry, as for a role
     /// chain inside the profile provider).
     pub provider_name: &'static str,
+    /// What decided it, when the provider says ([`Credentials::origin`]).
+    pub origin: Option<String>,
 }
 
 impl Found {
@@ -217,6 +219,7 @@ impl Found {
             expiration: creds.expiration(),
             account_id: creds.account_id().map(str::to_owned),
             provider_name: creds.provider_name(),
+            origin: creds.origin().map(str::to_owned),
         }
     }
 }

@@ -39,6 +39,7 @@ struct Inner {
     expiration: Option<Timestamp>,
     account_id: Option<String>,
     provider_name: &'static str,
+    origin: Option<String>,
 }
 
 impl Credentials {
@@ -91,6 +92,13 @@ impl Credentials {
         self.0.provider_name
     }
 
+    /// What decided where the credentials came from, in words safe to show: the
+    /// variables, the file and line, or the endpoint the provider read (`creds explain`
+    /// prints it). Never a secret; `None` when the provider does not say.
+    pub fn origin(&self) -> Option<&str> {
+        self.0.origin.as_deref()
+    }
+
     /// A builder holding a copy of these credentials, to change a field.
     pub fn to_builder(&self) -> CredentialsBuilder {
         CredentialsBuilder {
@@ -100,6 +108,7 @@ impl Credentials {
             expiration: self.0.expiration,
             account_id: self.0.account_id.clone(),
             provider_name: self.0.provider_name,
+            origin: self.0.origin.clone(),
         }
     }
 
@@ -110,6 +119,8 @@ impl Credentials {
     }
 }
 
+/// Equal when every field is, the [`origin`](Credentials::origin) aside: it describes
+/// where the credentials were found, not what they are.
 impl PartialEq for Credentials {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
@@ -136,6 +147,7 @@ impl fmt::Debug for Credentials {
             )
             .field("expiration", &self.0.expiration)
             .field("account_id", &self.0.account_id)
+            .field("origin", &self.0.origin)
             .finish()
     }
 }
@@ -150,6 +162,7 @@ pub struct CredentialsBuilder {
     expiration: Option<Timestamp>,
     account_id: Option<String>,
     provider_name: &'static str,
+    origin: Option<String>,
 }
 
 impl CredentialsBuilder {
@@ -207,6 +220,14 @@ impl CredentialsBuilder {
         self
     }
 
+    /// Says what decided where the credentials came from (see
+    /// [`Credentials::origin`]): variable names, a file and line, an endpoint. It is
+    /// shown to users, so it must never hold a secret.
+    pub fn origin(mut self, value: impl Into<String>) -> Self {
+        self.origin = Some(value.into());
+        self
+    }
+
     /// Builds the credentials.
     pub fn build(self) -> Credentials {
         Credentials(Arc::new(Inner {
@@ -216,6 +237,7 @@ impl CredentialsBuilder {
             expiration: self.expiration,
             account_id: self.account_id,
             provider_name: self.provider_name,
+            origin: self.origin,
         }))
     }
 }
@@ -235,6 +257,7 @@ impl fmt::Debug for CredentialsBuilder {
             )
             .field("expiration", &self.expiration)
             .field("account_id", &self.account_id)
+            .field("origin", &self.origin)
             .finish()
     }
 }

@@ -76,13 +76,27 @@ impl EnvironmentProvider {
                 Some(at)
             }
         };
+        let token = env.get_non_blank(SESSION_TOKEN);
+        let account = env.get_non_blank(ACCOUNT_ID);
+        // The names of the variables that gave a value, for `creds explain`.
+        let read: Vec<&str> = [
+            (ACCESS_KEY_ID, true),
+            (SECRET_ACCESS_KEY, true),
+            (SESSION_TOKEN, token.is_some()),
+            (EXPIRATION, expiration.is_some()),
+            (ACCOUNT_ID, account.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
         Ok(Credentials::builder()
             .access_key_id(id)
             .secret_access_key(secret)
-            .set_session_token(env.get_non_blank(SESSION_TOKEN))
+            .set_session_token(token)
             .set_expiration(expiration)
-            .set_account_id(env.get_non_blank(ACCOUNT_ID))
+            .set_account_id(account)
             .provider_name(NAME)
+            .origin(read.join(", "))
             .build())
     }
 }
@@ -167,6 +181,13 @@ mod tests {
         );
         assert_eq!(creds.account_id(), Some("123456789012"));
         assert_eq!(creds.provider_name(), "environment");
+        assert_eq!(
+            creds.origin(),
+            Some(
+                "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, \
+                 AWS_CREDENTIAL_EXPIRATION, AWS_ACCOUNT_ID"
+            )
+        );
     }
 
     #[test]
@@ -183,6 +204,11 @@ mod tests {
         assert_eq!(creds.session_token(), None);
         assert_eq!(creds.expiration(), None);
         assert_eq!(creds.account_id(), None);
+        assert_eq!(
+            creds.origin(),
+            Some("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"),
+            "blank variables did not decide anything"
+        );
 
         let err = provider(&[(ACCESS_KEY_ID, " "), (SECRET_ACCESS_KEY, "")])
             .read()

@@ -160,7 +160,12 @@ impl Session {
         {
             Got::Body(body) => {
                 let who = format!("the instance metadata service at {}", self.client.base());
-                response::parse(&body, &who).map(Some)
+                let creds = response::parse(&body, &who)?;
+                let origin = format!(
+                    "the instance metadata service at {}, instance profile '{role}'",
+                    self.client.base()
+                );
+                Ok(Some(creds.to_builder().origin(origin).build()))
             }
             Got::NotFound => Ok(None),
         }

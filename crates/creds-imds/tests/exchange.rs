@@ -21,6 +21,12 @@ async fn the_v2_happy_path() {
     assert_eq!(creds.account_id(), Some("123456789012"));
     assert_eq!(creds.expiration().unwrap().to_string(), LATER);
     assert_eq!(creds.provider_name(), "imds");
+    let origin = creds.origin().unwrap();
+    assert!(
+        origin.starts_with("the instance metadata service at http://127.0.0.1:")
+            && origin.ends_with(&format!(", instance profile '{ROLE}'")),
+        "{origin}"
+    );
     assert_eq!(
         seen(&server),
         [

@@ -138,12 +138,20 @@ impl ProcessProvider {
                 )
             }
         };
-        self.run(&program, account_id)
-            .await
-            .map_err(|e| match location {
+        match self.run(&program, account_id).await {
+            Ok(creds) => {
+                // The program's name only: its arguments may hold a secret.
+                let mut origin = format!("the credential process `{}`", program.display_name());
+                if let Some(location) = &location {
+                    origin.push_str(&format!(" (credential_process at {location})"));
+                }
+                Ok(creds.to_builder().origin(origin).build())
+            }
+            Err(e) => Err(match location {
                 Some(location) if e.location().is_none() => e.with_location(location),
                 _ => e,
-            })
+            }),
+        }
     }
 
     async fn run(

@@ -48,6 +48,13 @@ fn the_handler_is_registered_and_claims_credential_process_profiles() {
         Some("123456789012"),
         "the profile's aws_account_id"
     );
+    // The program's name and the line, never its arguments.
+    let origin = creds.origin().unwrap();
+    assert!(
+        origin.starts_with("the credential process `")
+            && origin.ends_with("(credential_process at /home/me/.aws/config:3)"),
+        "{origin}"
+    );
 
     // An empty command is claimed, and reported at its line.
     let empty = profiles.profile("empty").unwrap();

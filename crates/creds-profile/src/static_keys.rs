@@ -68,5 +68,9 @@ pub(crate) fn static_credentials(profile: &Profile) -> Result<Credentials, Crede
         .set_session_token(optional(TOKEN))
         .set_account_id(optional(ACCOUNT))
         .provider_name(NAME)
+        .origin(format!(
+            "static keys of profile '{name}' at {}",
+            id.location()
+        ))
         .build())
 }

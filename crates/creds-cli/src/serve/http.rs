@@ -133,12 +133,13 @@ fn no_store(mut response: Response<String>) -> Response<String> {
 }
 
 /// Serves `endpoint` on `listener` until `stop` completes, then stops accepting, lets
-/// requests in flight finish (at most [`GRACE`]) and closes idle keep-alive
-/// connections.
+/// requests in flight finish (at most [`GRACE`], or until `force` completes) and closes
+/// idle keep-alive connections.
 pub(crate) async fn serve(
     listener: TcpListener,
     endpoint: Arc<Endpoint>,
     stop: impl Future<Output = ()>,
+    force: impl Future<Output = ()>,
 ) {
     let (stopping, stopped) = watch::channel(false);
     let mut connections = JoinSet::new();
@@ -165,15 +166,17 @@ pub(crate) async fn serve(
     }
     drop(listener);
     let _ = stopping.send(true);
-    let drained = tokio::time::timeout(GRACE, async {
-        while connections.join_next().await.is_some() {}
-    })
-    .await;
-    if drained.is_err() {
-        tracing::warn!(
-            left = connections.len(),
-            "requests still running after {GRACE:?}: dropped"
-        );
+    let cut_short = {
+        let drain = async { while connections.join_next().await.is_some() {} };
+        tokio::select! {
+            () = drain => None,
+            () = tokio::time::sleep(GRACE) => Some(format!("still running after {GRACE:?}")),
+            () = force => Some("running at a second signal".to_owned()),
+        }
+    };
+    if let Some(why) = cut_short {
+        // Dropping the set aborts them.
+        tracing::warn!(left = connections.len(), "requests {why}: dropped");
     }
 }
 

@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use super::http::{Endpoint, LONG_TERM_LEASE, document, serve};
 use super::token::Token;
-use super::{MUST_REFRESH_BEFORE, REFRESH_BEFORE, render};
+use super::{MUST_REFRESH_BEFORE, REFRESH_BEFORE, render, serving_cache};
 use crate::cli::ServeFormat;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -210,9 +210,14 @@ async fn a_stop_closes_idle_connections_and_returns() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve(listener, endpoint, async move {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(serve(
+        listener,
+        endpoint,
+        async move {
+            let _ = stopped.await;
+        },
+        std::future::pending(),
+    ));
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(
@@ -238,6 +243,148 @@ async fn a_stop_closes_idle_connections_and_returns() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "no longer listening"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_credentials_are_served_then_the_chain_refreshes() {
+    let clock = ManualClock::new(START.parse().unwrap());
+    let upstream = Arc::new(Upstream {
+        clock: clock.clone(),
+        fetches: AtomicUsize::new(0),
+        delay: Duration::ZERO,
+    });
+    let first = Credentials::builder()
+        .access_key_id("ASIAFIRST")
+        .secret_access_key(SECRET)
+        .session_token("token-0")
+        .expiration("2026-06-01T01:00:00Z".parse().unwrap())
+        .build();
+    let endpoint = Endpoint {
+        token: Token::generate().unwrap(),
+        cache: serving_cache(first, upstream.clone(), Clock::from(clock.clone())),
+        clock: Clock::from(clock.clone()),
+    };
+    let request = get("/", Some(endpoint.token.as_str()));
+    let key = |body: &str| -> String {
+        let doc: serde_json::Value = serde_json::from_str(body).unwrap();
+        doc["AccessKeyId"].as_str().unwrap().to_owned()
+    };
+    for _ in 0..3 {
+        assert_eq!(key(endpoint.answer(&request).await.body()), "ASIAFIRST");
+    }
+    assert_eq!(
+        upstream.fetches.load(Ordering::SeqCst),
+        0,
+        "the credentials resolved before listening are the first served"
+    );
+    // Inside the refresh window, the chain is asked, once.
+    clock.advance(Duration::from_secs(40 * 60));
+    let mut served = String::new();
+    for _ in 0..400 {
+        served = key(endpoint.answer(&request).await.body());
+        if served == "ASIAFETCH1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(served, "ASIAFETCH1");
+    assert_eq!(upstream.fetches.load(Ordering::SeqCst), 1);
+}
+
+/// A server on a loopback port for `endpoint`, stopped by the first sender and forced
+/// by the second.
+fn spawn_server(
+    endpoint: Arc<Endpoint>,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (force, forced) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(
+        listener,
+        endpoint,
+        async move {
+            let _ = stopped.await;
+        },
+        async move {
+            let _ = forced.await;
+        },
+    ));
+    (addr, stop, force, server)
+}
+
+/// Sends a GET with `token` on a new connection, once the request is surely in.
+async fn send_get(addr: std::net::SocketAddr, token: &str) -> tokio::net::TcpStream {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            format!("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_lets_a_request_in_flight_finish() {
+    // The first request waits for a fetch that takes 300 ms.
+    let (endpoint, upstream, _) = endpoint(Duration::from_millis(300));
+    let token = endpoint.token.as_str().to_owned();
+    let (addr, stop, _force, server) = spawn_server(endpoint);
+    let mut stream = send_get(addr, &token).await;
+    while upstream.fetches.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.send(()).unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response))
+        .await
+        .expect("answered, then closed")
+        .unwrap();
+    assert!(
+        response.starts_with(b"HTTP/1.1 200 OK"),
+        "{}",
+        String::from_utf8_lossy(&response[..response.len().min(40)])
+    );
+    tokio::time::timeout(Duration::from_secs(2), server)
+        .await
+        .expect("the server returns once the request is done")
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_signal_stops_without_waiting() {
+    // A fetch that would outlast the grace period.
+    let (endpoint, upstream, _) = endpoint(Duration::from_secs(60));
+    let token = endpoint.token.as_str().to_owned();
+    let (addr, stop, force, server) = spawn_server(endpoint);
+    let mut stream = send_get(addr, &token).await;
+    while upstream.fetches.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        !server.is_finished(),
+        "the first stop waits for the request"
+    );
+    force.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(2), server)
+        .await
+        .expect("the second stop returns at once")
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), stream.read_to_end(&mut rest))
+        .await
+        .expect("the connection is closed");
+    assert!(rest.is_empty(), "no answer: the request was dropped");
 }
 
 #[test]
