@@ -1,10 +1,13 @@
-"""Resolve credentials with botocore, as a real client would, and print what is safe
-to compare: `OK <access key id> <SHA-256 of the secret and token>`, or `ERR <why>`.
+"""Resolve credentials with botocore's default chain, as a real client would, and print
+what is safe to compare: `OK <access key id> <SHA-256 of the secret and token>
+<expiration or ->`, or `ERR <why>`.
 
-usage: botocore_creds.py [PROFILE]   (no profile: botocore's default chain)
+usage: botocore_creds.py [PROFILE]   (empty or none: no profile named, as a client
+                                      that does not pass one)
 """
 import hashlib
 import sys
+from datetime import timezone
 
 import botocore.session
 
@@ -14,21 +17,26 @@ def main():
     session = botocore.session.Session(profile=profile)
     try:
         creds = session.get_credentials()
+        if creds is None:
+            print("ERR no-credentials")
+            return 1
+        frozen = creds.get_frozen_credentials()
     except Exception as error:  # the class name says why; the message may quote config
         print(f"ERR {type(error).__name__}")
         return 1
-    if creds is None:
-        print("ERR no-credentials")
-        return 1
-    frozen = creds.get_frozen_credentials()
-    print(fingerprint(frozen.access_key, frozen.secret_key, frozen.token))
+    # Refreshable credentials (a process, a container, instance metadata, an
+    # expiration in the environment) keep it here; static keys have none.
+    expiry = getattr(creds, "_expiry_time", None)
+    print(fingerprint(frozen.access_key, frozen.secret_key, frozen.token, expiry))
     return 0
 
 
-def fingerprint(access_key_id, secret, token):
-    """`OK <access key id> <sha256 of secret NUL token>`: nothing secret."""
+def fingerprint(access_key_id, secret, token, expiry=None):
+    """`OK <access key id> <sha256 of secret NUL token> <expiration>`: nothing secret.
+    The expiration is UTC to the second (`-` for none), as every resolver shows it."""
     digest = hashlib.sha256(f"{secret}\0{token or ''}".encode()).hexdigest()
-    return f"OK {access_key_id} {digest}"
+    when = "-" if expiry is None else expiry.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"OK {access_key_id} {digest} {when}"
 
 
 if __name__ == "__main__":

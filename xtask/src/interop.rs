@@ -2,51 +2,68 @@
 //! official SDKs, botocore (PyPI) and the AWS SDK for JavaScript v3 (npm), which must
 //! agree.
 //!
-//! It installs its own peers, pinned, under `target/interop/` (a Python venv, an npm
-//! prefix), writes a temp home with config and credentials files, and runs every
-//! resolution with a cleared environment inside a loopback-only network namespace
-//! where `unshare -n` works. Nothing is started that outlives a check. The peers print
-//! only the access key id and a SHA-256 fingerprint of the secret and token, so no
-//! secret is ever printed or compared in the clear.
+//! It installs its own peers, pinned to the last package under `xtask/interop/`
+//! (`requirements.txt` for a Python venv with botocore, boto3 and moto; `package.json`
+//! and `package-lock.json` for the JavaScript SDK, installed with `npm ci`), under
+//! `target/interop/`; it writes a temp home with config and credentials files, and runs
+//! every resolution with a cleared environment inside a loopback-only network
+//! namespace (`unshare -n`, or `unshare -rn` without root). Where neither works, the
+//! checks run on the machine's own loopback, every endpoint still pointed there and
+//! instance metadata off, and the run says so. Every command has a deadline, after
+//! which its whole process group is killed, so nothing it started outlives it. The
+//! peers print only the access key id, a SHA-256 fingerprint of the secret and token
+//! and the expiration, so no secret is ever printed or compared in the clear.
 //!
-//! The checks, one line each:
+//! The peers resolve as a client does, through their default chains: botocore's
+//! `Session(profile=...)` and JavaScript's `fromNodeProviderChain({ profile })`. The
+//! checks, one line each:
 //!
 //! - environment variables, a static profile, a profile merged across both files, a
 //!   `credential_process` profile, `creds export` as the `credential_process`, static
-//!   keys beside a `credential_process`, `[profile default]` and `[default]`:
-//!   `creds export`, botocore and the JavaScript SDK (`fromEnv`/`fromIni`);
+//!   keys beside a `credential_process`, `[profile default]` and `[default]`, an
+//!   explicit profile beside environment keys, and `AWS_PROFILE` beside environment
+//!   keys (where the JavaScript SDK takes the profile and botocore the keys);
 //! - instance metadata served by `moto_server` ([`imds_check`]);
 //! - `creds serve` as the container-credentials endpoint ([`serve_checks`]):
-//!   botocore's default chain and the JavaScript SDK's `fromNodeProviderChain()`, with
-//!   empty config files and `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what
-//!   `creds export --profile P` prints, with the token in
-//!   `AWS_CONTAINER_AUTHORIZATION_TOKEN`, in `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`,
-//!   and for long-term keys (`"Token": ""`); `creds export` through the same
-//!   environment (container credentials) agrees with both; a wrong token is refused by
-//!   all three and a raw request gets 401/403; `creds serve` prints the documented
-//!   lines, writes its token file 0600, exits 0 on SIGTERM and removes that file;
+//!   botocore and the JavaScript SDK, with empty config files and
+//!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what `creds export --profile P`
+//!   prints, with the token in `AWS_CONTAINER_AUTHORIZATION_TOKEN`, in
+//!   `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, and for long-term keys (`"Token": ""`);
+//!   `creds export` through the same environment (container credentials) agrees with
+//!   both; a wrong token is refused by all three and a raw request gets 401/403;
+//!   `creds serve` prints the documented lines, writes its token file 0600, exits 0 on
+//!   SIGTERM and removes that file;
 //! - `creds serve` under load ([`serve_load_check`]): 10,000 requests from 50
-//!   concurrent keep-alive clients ([`crate::load`]), zero errors, exactly one upstream
-//!   fetch (a counting `credential_process`), p50/p99/max latency and requests per
-//!   second recorded.
+//!   concurrent keep-alive clients ([`crate::load`]), zero errors, one connection per
+//!   client (the server closed none), exactly one upstream fetch (a counting
+//!   `credential_process`), p50/p99/max latency and requests per second recorded.
 //!
-//! A check passes when `creds` agrees with both SDKs. When the SDKs disagree with
-//! each other, the disagreement is recorded and the check passes if `creds` agrees with
-//! one of them (the crates document which majority they follow); it fails when
-//! `creds` agrees with neither.
+//! A check passes when `creds` gives the access key the check expects and agrees with
+//! both SDKs (access key, fingerprint and, where it is fixed, expiration). When the
+//! SDKs disagree with each other, the disagreement is recorded and the check passes if
+//! `creds` agrees with one of them, the majority of three (the crates document which
+//! SDKs they follow). A peer that gives no answer at all (it crashed, or its SDK could
+//! not load) fails the check: an error of the SDK's own is an answer, a broken harness
+//! is not.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
-/// The pinned botocore, from PyPI.
-const BOTOCORE: &str = "botocore==1.44.5";
-/// The pinned AWS SDK for JavaScript v3 credential providers, from npm.
-const JS_SDK: &str = "@aws-sdk/credential-providers@3.1169.0";
-/// The pinned moto, whose `moto_server` serves instance metadata.
-const MOTO: &str = "moto[server]==5.2.5";
-/// The loopback port moto serves instance metadata on, inside the namespace.
-const MOTO_PORT: u16 = 45_123;
+/// The pinned Python peers (botocore, boto3, `moto[server]` and everything they
+/// need), one `name==version` a line.
+const REQUIREMENTS: &str = "xtask/interop/requirements.txt";
+/// The pinned JavaScript peer: `@aws-sdk/credential-providers` and its lock file.
+const NODE_PACKAGE: [&str; 2] = [
+    "xtask/interop/package.json",
+    "xtask/interop/package-lock.json",
+];
+/// How long one resolution (`creds export`, botocore, node) may take.
+const PEER_DEADLINE: Duration = Duration::from_secs(60);
+/// How long a namespace script of several resolutions may take.
+const SCRIPT_DEADLINE: Duration = Duration::from_secs(180);
+/// How long an install (pip, npm) may take.
+const INSTALL_DEADLINE: Duration = Duration::from_secs(15 * 60);
 /// The load `creds serve` must take: requests in all...
 const LOAD_REQUESTS: usize = 10_000;
 /// ...from this many concurrent clients, each with its own keep-alive connection.
@@ -63,95 +80,166 @@ const SESSION_KEY: &str = "ASIAIOSFODNN7EXAMPLE";
 const SESSION_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
 /// ...and its token.
 const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN";
+/// The access key id the `credential_process` scripts print...
+const PROCESS_KEY: &str = "ASIAPROCESSEXAMPLE";
+/// ...and their expiration (as each resolver shows it: UTC, whole seconds).
+const PROCESS_EXPIRATION: &str = "2998-06-15T12:34:56Z";
+
+/// How the checks are kept on loopback.
+#[derive(Debug, Clone, Copy)]
+enum Isolation {
+    /// In a new loopback-only network namespace, made with these `unshare` arguments.
+    Namespace(&'static [&'static str]),
+    /// On the machine's own loopback: no namespace can be made here.
+    Host,
+}
 
 /// One configuration to resolve: a profile (or none: the environment), and extra
 /// environment variables.
 struct Check {
     /// The name in the output line.
     name: &'static str,
-    /// The profile to resolve (`--profile`, `Session(profile=)`, `fromIni`).
+    /// The profile to resolve (`--profile`, `Session(profile=)`,
+    /// `fromNodeProviderChain({ profile })`).
     profile: Option<&'static str>,
     /// Extra environment variables.
     env: Vec<(&'static str, String)>,
+    /// The access key id `creds` must give: a check whose setup went wrong must not
+    /// pass because all three resolvers read the same wrong thing.
+    expect: &'static str,
 }
 
 /// The task: builds `creds`, installs the peers, runs every check in a temp home.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
-    let work = root.join("target/interop");
+    let target = crate::target_dir(root);
+    let work = target.join("interop");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     crate::run(
         crate::cargo()
             .args(["build", "--quiet", "-p", "creds-cli"])
             .current_dir(root),
     )?;
-    let creds = root.join("target/debug/creds");
-    let python = install_python(&work)?;
+    let creds = target.join("debug/creds");
+    let python = install_python(&work, root)?;
     let node_dir = install_node(&work, root)?;
     let scripts = root.join("xtask/interop");
 
     let home = work.join(format!("home-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     write_home(&home, &creds)?;
-    let result = run_checks(&home, &creds, &python, &node_dir, &scripts);
+    let isolation = match crate::loopback_namespace() {
+        Some(args) => Isolation::Namespace(args),
+        None => {
+            eprintln!(
+                "xtask: no loopback-only network namespace can be made here (`unshare -n` and \
+                 `unshare -rn` fail): the checks run on this machine's loopback, every \
+                 endpoint pointed there and instance metadata off"
+            );
+            Isolation::Host
+        }
+    };
+    let paths = Paths {
+        home: &home,
+        creds: &creds,
+        python: &python,
+        node_dir: &node_dir,
+        scripts: &scripts,
+    };
+    let result = run_checks(&paths, isolation);
     let _ = std::fs::remove_dir_all(&home);
     result
 }
 
+/// Where everything the checks run is.
+struct Paths<'a> {
+    /// The temp home ([`write_home`]).
+    home: &'a Path,
+    /// The `creds` binary.
+    creds: &'a Path,
+    /// The venv's python.
+    python: &'a Path,
+    /// The npm prefix with `js_creds.mjs`.
+    node_dir: &'a Path,
+    /// `xtask/interop/`: `botocore_creds.py` and `fingerprint.py`.
+    scripts: &'a Path,
+}
+
+/// The checks of configuration files and environment variables.
+fn checks() -> Vec<Check> {
+    let session_env = || {
+        vec![
+            ("AWS_ACCESS_KEY_ID", SESSION_KEY.to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET.to_owned()),
+            ("AWS_SESSION_TOKEN", SESSION_TOKEN.to_owned()),
+        ]
+    };
+    let check = |name, profile, env, expect| Check {
+        name,
+        profile,
+        env,
+        expect,
+    };
+    let mut env_with_expiration = session_env();
+    env_with_expiration.push(("AWS_CREDENTIAL_EXPIRATION", PROCESS_EXPIRATION.to_owned()));
+    let mut env_and_aws_profile = session_env();
+    env_and_aws_profile.push(("AWS_PROFILE", "static".to_owned()));
+    vec![
+        check(
+            "environment variables",
+            None,
+            env_with_expiration,
+            SESSION_KEY,
+        ),
+        check("static profile", Some("static"), vec![], STATIC_KEY),
+        check(
+            "profile merged across both files",
+            Some("merged"),
+            vec![],
+            SESSION_KEY,
+        ),
+        check(
+            "credential_process profile",
+            Some("process"),
+            vec![],
+            PROCESS_KEY,
+        ),
+        check(
+            "`creds export` as the credential_process",
+            Some("via-creds"),
+            vec![],
+            STATIC_KEY,
+        ),
+        check(
+            "static keys beside credential_process",
+            Some("mixed"),
+            vec![],
+            "AKIAMIXEDSTATIC",
+        ),
+        check(
+            "[profile default] and [default]",
+            Some("default"),
+            vec![],
+            "AKIAPREFIXEDDEFAULT",
+        ),
+        check(
+            "an explicit profile beside environment keys",
+            Some("static"),
+            session_env(),
+            STATIC_KEY,
+        ),
+        // botocore, Go v2 and aws-config take the keys; the JavaScript SDK skips them
+        // when AWS_PROFILE is set. creds follows the majority.
+        check(
+            "AWS_PROFILE beside environment keys",
+            None,
+            env_and_aws_profile,
+            SESSION_KEY,
+        ),
+    ]
+}
+
 /// Runs the checks, prints a line for each and the totals; fails when one failed.
-fn run_checks(
-    home: &Path,
-    creds: &Path,
-    python: &Path,
-    node_dir: &Path,
-    scripts: &Path,
-) -> Result<(), String> {
-    let checks = [
-        Check {
-            name: "environment variables",
-            profile: None,
-            env: vec![
-                ("AWS_ACCESS_KEY_ID", SESSION_KEY.into()),
-                ("AWS_SECRET_ACCESS_KEY", SESSION_SECRET.into()),
-                ("AWS_SESSION_TOKEN", SESSION_TOKEN.into()),
-            ],
-        },
-        Check {
-            name: "static profile",
-            profile: Some("static"),
-            env: vec![],
-        },
-        Check {
-            name: "profile merged across both files",
-            profile: Some("merged"),
-            env: vec![],
-        },
-        Check {
-            name: "credential_process profile",
-            profile: Some("process"),
-            env: vec![],
-        },
-        Check {
-            name: "`creds export` as the credential_process",
-            profile: Some("via-creds"),
-            env: vec![],
-        },
-        Check {
-            name: "static keys beside credential_process",
-            profile: Some("mixed"),
-            env: vec![],
-        },
-        Check {
-            name: "[profile default] and [default]",
-            profile: Some("default"),
-            env: vec![],
-        },
-    ];
-    let isolated = crate::loopback_namespace_works();
-    if !isolated {
-        eprintln!(
-            "xtask: `unshare -n` is not available: the peers run in the normal network namespace"
-        );
-    }
+fn run_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<(), String> {
     let (mut passed, mut failed) = (0, 0);
     let mut disagreements = Vec::new();
     let mut record = |(line, ok, disagreement): Judged| {
@@ -159,48 +247,29 @@ fn run_checks(
         disagreements.extend(disagreement);
         if ok { passed += 1 } else { failed += 1 }
     };
-    for check in &checks {
-        let base_env = base_env(home, &check.env);
+    for check in &checks() {
+        let env = base_env(paths.home, &check.env);
         let profile = check.profile.unwrap_or("");
-        let mut export = vec![creds.display().to_string(), "export".into()];
+        let mut export = vec![paths.creds.display().to_string(), "export".into()];
         if let Some(p) = check.profile {
             export.extend(["--profile".into(), p.into()]);
         }
-        let ours = fingerprint_of_export(&export, python, scripts, &base_env, isolated);
-        let botocore = peer(
-            &[
-                python.display().to_string(),
-                scripts.join("botocore_creds.py").display().to_string(),
-                profile.into(),
-            ],
-            &base_env,
-            isolated,
-        );
-        let js = peer(
-            &[
-                "node".into(),
-                node_dir.join("js_creds.mjs").display().to_string(),
-                profile.into(),
-            ],
-            &base_env,
-            isolated,
-        );
-        record(judge(check.name, &ours, &botocore, &js));
+        let ours = fingerprint_of_export(&export, paths, &env, isolation);
+        let botocore = peer(&botocore_argv(paths, profile), &env, isolation);
+        let js = peer(&js_argv(paths, profile), &env, isolation);
+        let rule = Rule {
+            name: check.name,
+            expect: check.expect,
+            expiration: true,
+        };
+        record(judge(&rule, &ours, &botocore, &js));
     }
-    if isolated {
-        record(imds_check(home, creds, python, node_dir, scripts)?);
-        serve_checks(home, creds, python, node_dir, scripts)?
-            .into_iter()
-            .for_each(&mut record);
-        let (line, ok) = serve_load_check(home, creds)?;
-        record((line, ok, None));
-    } else {
-        // moto and `creds serve` must listen on the same loopback as the clients, and
-        // only a namespace of our own guarantees that nothing else answers there.
-        for what in ["instance metadata through moto", "`creds serve`"] {
-            println!("interop: {what}: skipped (needs `unshare -n`)");
-        }
-    }
+    record(imds_check(paths, isolation)?);
+    serve_checks(paths, isolation)?
+        .into_iter()
+        .for_each(&mut record);
+    let (line, ok) = serve_load_check(paths, isolation)?;
+    record((line, ok, None));
     for d in &disagreements {
         println!("interop: recorded: {d}");
     }
@@ -212,61 +281,135 @@ fn run_checks(
     }
 }
 
-/// What a resolver saw: `<access key id> <fingerprint prefix>`, or why it failed.
-type Seen = Result<String, String>;
+/// `python botocore_creds.py PROFILE`.
+fn botocore_argv(paths: &Paths<'_>, profile: &str) -> Vec<String> {
+    vec![
+        paths.python.display().to_string(),
+        paths
+            .scripts
+            .join("botocore_creds.py")
+            .display()
+            .to_string(),
+        profile.into(),
+    ]
+}
+
+/// `node js_creds.mjs PROFILE`.
+fn js_argv(paths: &Paths<'_>, profile: &str) -> Vec<String> {
+    vec![
+        "node".into(),
+        paths.node_dir.join("js_creds.mjs").display().to_string(),
+        profile.into(),
+    ]
+}
+
+/// What a resolver answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seen {
+    /// Credentials: `<access key id> <fingerprint prefix>`, and the expiration
+    /// (`-` for none).
+    Resolved { key: String, expiration: String },
+    /// An error of the resolver's own (an SDK's error class, `creds`' exit code).
+    Refused(String),
+    /// Nothing usable: the harness, not the SDK, failed.
+    NoAnswer(String),
+}
+
+impl Seen {
+    fn show(&self) -> String {
+        match self {
+            Seen::Resolved { key, expiration } => format!("{key} {expiration}"),
+            Seen::Refused(why) => format!("error ({why})"),
+            Seen::NoAnswer(why) => format!("NO ANSWER ({why})"),
+        }
+    }
+}
 
 /// A judged check: its output line, whether it passed, and an SDK disagreement to
 /// record.
 type Judged = (String, bool, Option<String>);
 
-/// `OK <id> <fingerprint>` → `<id> <fingerprint prefix>`; `ERR <why>` → the reason.
+/// `OK <id> <fingerprint> [<expiration>]` → [`Seen::Resolved`]; `ERR <why>` →
+/// [`Seen::Refused`]; anything else → [`Seen::NoAnswer`].
 fn parse(output: &str) -> Seen {
     let line = output.lines().last().unwrap_or("").trim();
     let mut words = line.split_whitespace();
-    match (words.next(), words.next(), words.next()) {
-        (Some("OK"), Some(id), Some(fp)) => Ok(format!("{id} {}", &fp[..fp.len().min(12)])),
-        (Some("ERR"), why, _) => Err(why.unwrap_or("unknown").to_owned()),
-        _ => Err("no answer".to_owned()),
+    match (words.next(), words.next(), words.next(), words.next()) {
+        (Some("OK"), Some(id), Some(fp), expiration) if fp.len() >= 12 => Seen::Resolved {
+            key: format!("{id} {}", &fp[..12]),
+            expiration: expiration.unwrap_or("-").to_owned(),
+        },
+        (Some("ERR"), why, _, _) => Seen::Refused(why.unwrap_or("unknown").to_owned()),
+        _ if line.is_empty() => Seen::NoAnswer("printed nothing".to_owned()),
+        _ => Seen::NoAnswer("an answer that is not OK or ERR".to_owned()),
     }
 }
 
-/// A check's line: passed when `creds` agrees with both SDKs, or with one of them when
-/// they disagree (the disagreement is then recorded).
-fn judge(name: &str, ours: &Seen, botocore: &Seen, js: &Seen) -> Judged {
-    let show = |s: &Seen| match s {
-        Ok(v) => v.clone(),
-        Err(e) => format!("error ({e})"),
-    };
+/// How a check is judged.
+struct Rule<'a> {
+    /// The name in the output line.
+    name: &'a str,
+    /// The access key id `creds` must give.
+    expect: &'a str,
+    /// Whether the expirations must agree too (not where the endpoint makes one up
+    /// at each request, as moto and `creds serve` of long-term keys do).
+    expiration: bool,
+}
+
+/// A check's line: passed when `creds` gives the expected key and agrees with both
+/// SDKs, or with one of them when they disagree (the disagreement is then recorded).
+/// A peer without an answer fails it.
+fn judge(rule: &Rule<'_>, ours: &Seen, botocore: &Seen, js: &Seen) -> Judged {
     let line = format!(
-        "interop: {name}: creds {} | botocore {} | js {}",
-        show(ours),
-        show(botocore),
-        show(js)
+        "interop: {}: creds {} | botocore {} | js {}",
+        rule.name,
+        ours.show(),
+        botocore.show(),
+        js.show()
     );
-    let agrees = |peer: &Seen| ours.is_ok() && peer == ours;
-    match (agrees(botocore), agrees(js)) {
+    let failed = |why: String| (format!("{line}: FAILED ({why})"), false, None);
+    for (who, seen) in [("creds", ours), ("botocore", botocore), ("js", js)] {
+        if let Seen::NoAnswer(_) = seen {
+            return failed(format!("{who} gave no answer"));
+        }
+    }
+    match ours {
+        Seen::Resolved { key, .. } if key.split(' ').next() == Some(rule.expect) => {}
+        _ => return failed(format!("creds must resolve {}", rule.expect)),
+    }
+    let same = |peer: &Seen| match (ours, peer) {
+        (
+            Seen::Resolved { key, expiration },
+            Seen::Resolved {
+                key: k,
+                expiration: e,
+            },
+        ) => key == k && (!rule.expiration || expiration == e),
+        _ => false,
+    };
+    match (same(botocore), same(js)) {
         (true, true) => (format!("{line}: ok"), true, None),
-        (false, false) if botocore == js => (
-            format!("{line}: FAILED (both SDKs agree, creds differs)"),
-            false,
-            None,
-        ),
-        (false, false) => (
-            format!("{line}: FAILED (creds agrees with neither SDK)"),
-            false,
-            None,
-        ),
+        (false, false) if botocore == js => failed("both SDKs agree, creds differs".to_owned()),
+        (false, false) => failed("creds agrees with neither SDK".to_owned()),
         (b, _) => {
-            let with = if b { "botocore" } else { "the JavaScript SDK" };
-            let d = format!("{name}: the SDKs disagree; creds follows {with}");
+            let (with, other) = if b {
+                ("botocore", "the JavaScript SDK")
+            } else {
+                ("the JavaScript SDK", "botocore")
+            };
+            let d = format!(
+                "{}: the SDKs disagree; creds follows {with} ({other}: {})",
+                rule.name,
+                if b { js.show() } else { botocore.show() }
+            );
             (format!("{line}: ok (SDKs disagree)"), true, Some(d))
         }
     }
 }
 
 /// The environment every check starts from (`HOME`, `PATH`, the shared files of
-/// `home`, instance metadata disabled, every AWS endpoint a loopback discard port),
-/// plus `extra`.
+/// `home`, instance metadata disabled, every AWS endpoint a loopback discard port, no
+/// Python bytecode written beside the scripts), plus `extra`.
 fn base_env(home: &Path, extra: &[(&str, String)]) -> Vec<(String, String)> {
     let mut env = vec![
         ("HOME".to_owned(), home.display().to_string()),
@@ -286,126 +429,143 @@ fn base_env(home: &Path, extra: &[(&str, String)]) -> Vec<(String, String)> {
             "http://127.0.0.1:9".to_owned(),
         ),
         ("AWS_REGION".to_owned(), "us-east-1".to_owned()),
+        ("PYTHONDONTWRITEBYTECODE".to_owned(), "1".to_owned()),
     ];
     env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
     env
 }
 
-/// A command with a cleared environment, in a loopback-only namespace when possible.
-fn command(argv: &[String], env: &[(String, String)], isolated: bool) -> Command {
-    let mut cmd = if isolated {
-        let mut cmd = Command::new("unshare");
-        cmd.args(["-n", "sh", "-c", "ip link set lo up && exec \"$@\"", "sh"])
-            .args(argv);
-        cmd
-    } else {
-        let mut cmd = Command::new(&argv[0]);
-        cmd.args(&argv[1..]);
-        cmd
+/// `argv` with only `env` in its environment, in a loopback-only namespace when one
+/// can be made.
+fn command(argv: &[String], env: &[(String, String)], isolation: Isolation) -> Command {
+    let mut cmd = match isolation {
+        Isolation::Namespace(unshare) => {
+            let argv: Vec<&std::ffi::OsStr> = argv.iter().map(|a| a.as_ref()).collect();
+            crate::in_namespace(unshare, &argv)
+        }
+        Isolation::Host => {
+            let mut cmd = Command::new(&argv[0]);
+            cmd.args(&argv[1..]);
+            cmd
+        }
     };
-    cmd.env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null());
+    cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     cmd
 }
 
+/// `script` run by `sh` with only `env`, in a loopback-only namespace when one can be
+/// made (its loopback up first); what it printed on stdout, within
+/// [`SCRIPT_DEADLINE`].
+fn script_sh(
+    script: &str,
+    env: &[(String, String)],
+    isolation: Isolation,
+) -> Result<String, String> {
+    let argv = ["sh".to_owned(), "-c".to_owned(), script.to_owned()];
+    let out = crate::output_within(&mut command(&argv, env, isolation), None, SCRIPT_DEADLINE)?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// Runs a peer script; what it printed.
-fn peer(argv: &[String], env: &[(String, String)], isolated: bool) -> Seen {
-    let out = command(argv, env, isolated)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
-    parse(&String::from_utf8_lossy(&out.stdout))
+fn peer(argv: &[String], env: &[(String, String)], isolation: Isolation) -> Seen {
+    match crate::output_within(&mut command(argv, env, isolation), None, PEER_DEADLINE) {
+        Ok(out) => parse(&String::from_utf8_lossy(&out.stdout)),
+        Err(e) => Seen::NoAnswer(e),
+    }
 }
 
 /// Runs `creds export` and fingerprints its document with the same Python code the
 /// peers use; the document itself never leaves the pipe.
 fn fingerprint_of_export(
     argv: &[String],
-    python: &Path,
-    scripts: &Path,
+    paths: &Paths<'_>,
     env: &[(String, String)],
-    isolated: bool,
+    isolation: Isolation,
 ) -> Seen {
-    let out = command(argv, env, isolated)
-        .output()
-        .map_err(|e| format!("cannot run creds: {e}"))?;
+    let out = match crate::output_within(&mut command(argv, env, isolation), None, PEER_DEADLINE) {
+        Ok(out) => out,
+        Err(e) => return Seen::NoAnswer(e),
+    };
     if !out.status.success() {
-        return Err(format!("creds exited with {}", out.status));
+        return match out.status.code() {
+            Some(code) => Seen::Refused(format!("exit-{code}")),
+            None => Seen::NoAnswer(format!("creds ended with {}", out.status)),
+        };
     }
-    let mut child = Command::new(python)
-        .arg(scripts.join("fingerprint.py"))
-        .current_dir(scripts)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run python: {e}"))?;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(&out.stdout)
-        .map_err(|e| format!("cannot feed python: {e}"))?;
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("python failed: {e}"))?;
-    parse(&String::from_utf8_lossy(&out.stdout))
+    let mut fingerprint = Command::new(paths.python);
+    fingerprint
+        .arg(paths.scripts.join("fingerprint.py"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .current_dir(paths.scripts);
+    match crate::output_within(&mut fingerprint, Some(&out.stdout), PEER_DEADLINE) {
+        Ok(fp) => parse(&String::from_utf8_lossy(&fp.stdout)),
+        Err(e) => Seen::NoAnswer(e),
+    }
 }
 
-/// Instance metadata served by moto: `creds export`, botocore's default chain and JS
-/// `fromInstanceMetadata()` against the same `moto_server`, which runs inside the same
+/// A free port on 127.0.0.1 (in a namespace of its own every port is free, and this
+/// one is as good as any).
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("cannot find a free loopback port: {e}"))
+}
+
+/// Instance metadata served by moto: `creds export` and botocore's and the
+/// JavaScript SDK's default chains (empty config files, instance metadata on, its
+/// endpoint moto's) against the same `moto_server`, which runs inside the same
 /// loopback-only namespace as the clients and is stopped with it.
-fn imds_check(
-    home: &Path,
-    creds: &Path,
-    python: &Path,
-    node_dir: &Path,
-    scripts: &Path,
-) -> Result<Judged, String> {
-    let moto = python.with_file_name("moto_server");
+fn imds_check(paths: &Paths<'_>, isolation: Isolation) -> Result<Judged, String> {
+    let moto = paths.python.with_file_name("moto_server");
+    let port = free_port()?;
     let script = format!(
-        r#"ip link set lo up
-"$MOTO" -H 127.0.0.1 -p {MOTO_PORT} >/dev/null 2>&1 &
+        r#""$MOTO" -H 127.0.0.1 -p {port} >/dev/null 2>&1 &
 moto=$!
 trap 'kill $moto 2>/dev/null; wait $moto 2>/dev/null' EXIT
 i=0
-until "$PY" -c "import socket; socket.create_connection(('127.0.0.1', {MOTO_PORT}), 0.2)" 2>/dev/null; do
+until "$PY" -c "import socket; socket.create_connection(('127.0.0.1', {port}), 0.2)" 2>/dev/null; do
   i=$((i + 1)); [ $i -gt 150 ] && {{ echo "moto did not start"; exit 1; }}; sleep 0.1
 done
 echo "CREDS $("$CREDS" export | (cd "$SCRIPTS" && "$PY" fingerprint.py))"
 echo "BOTO $("$PY" "$SCRIPTS/botocore_creds.py" "")"
-echo "JS $(node "$NODE_DIR/js_creds.mjs" --imds)"
+echo "JS $(node "$NODE_DIR/js_creds.mjs" "")"
 "#
     );
-    let empty = home.join("empty");
-    let out = Command::new("unshare")
-        .args(["-n", "sh", "-c", &script])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_CONFIG_FILE", &empty)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env(
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-            format!("http://127.0.0.1:{MOTO_PORT}"),
-        )
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_REGION", "us-east-1")
-        .env("MOTO", &moto)
-        .env("PY", python)
-        .env("CREDS", creds)
-        .env("SCRIPTS", scripts)
-        .env("NODE_DIR", node_dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run the moto check: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    let empty = paths.home.join("empty");
+    let path = |p: &Path| p.display().to_string();
+    let mut env = base_env(
+        paths.home,
+        &[
+            ("AWS_CONFIG_FILE", path(&empty)),
+            ("AWS_SHARED_CREDENTIALS_FILE", path(&empty)),
+            (
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                format!("http://127.0.0.1:{port}"),
+            ),
+            ("MOTO", path(&moto)),
+            ("PY", path(paths.python)),
+            ("CREDS", path(paths.creds)),
+            ("SCRIPTS", path(paths.scripts)),
+            ("NODE_DIR", path(paths.node_dir)),
+        ],
+    );
+    // The one check with instance metadata on: its endpoint is moto's, on loopback.
+    env.retain(|(k, _)| k != "AWS_EC2_METADATA_DISABLED");
+    let text = script_sh(&script, &env, isolation)?;
     let line_of = |tag: &str| -> Seen {
         text.lines()
             .find_map(|l| l.strip_prefix(tag))
-            .map_or_else(|| Err(format!("no answer ({})", text.trim())), parse)
+            .map_or_else(|| Seen::NoAnswer(text.trim().to_owned()), parse)
+    };
+    let rule = Rule {
+        name: "instance metadata through moto",
+        expect: "test-key",
+        // moto makes up an expiration at each request.
+        expiration: false,
     };
     Ok(judge(
-        "instance metadata through moto",
+        &rule,
         &line_of("CREDS "),
         &line_of("BOTO "),
         &line_of("JS "),
@@ -413,7 +573,8 @@ echo "JS $(node "$NODE_DIR/js_creds.mjs" --imds)"
 }
 
 /// Shell functions for the `creds serve` checks, each of which runs as one `sh` in a
-/// new loopback-only namespace (`$D` is its work directory). The trap kills whatever
+/// new loopback-only namespace (`$D` is its work directory; `umask 077`, so that only
+/// we can read the files that hold a token). The trap kills whatever
 /// is still listed in `$pids` when the script ends, so nothing outlives a check.
 ///
 /// - `alive PID`: the process runs (a zombie does not count);
@@ -428,7 +589,7 @@ echo "JS $(node "$NODE_DIR/js_creds.mjs" --imds)"
 ///   TOKEN_FILE is set), exported, never on a command line;
 /// - `fp_export CMD...`: the fingerprint of the document a `creds export` CMD prints,
 ///   which only a shell variable and a builtin's pipe ever hold.
-const SERVE_PRELUDE: &str = r#"ip link set lo up
+const SERVE_PRELUDE: &str = r#"umask 077
 pids=
 trap 'for p in $pids; do kill -KILL "$p" 2>/dev/null; done; wait' EXIT
 alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
@@ -508,7 +669,7 @@ echo "TOKENFILE $(stat -c %a "$D/token" 2>/dev/null || echo missing) $(grep -Eqx
 # A wrong token of the same length and alphabet: every character moved by one.
 WRONG=$(printf '%s' "$TOKEN_A" | tr 0-9a-f 1-9a-f0)
 client "$URI_A" "$WRONG" "" "$PY" "$SCRIPTS/botocore_creds.py" "" >"$D/wrong.boto" 2>/dev/null & w1=$!
-client "$URI_A" "$WRONG" "" node "$NODE_DIR/js_creds.mjs" --chain >"$D/wrong.js" 2>/dev/null & w2=$!
+client "$URI_A" "$WRONG" "" node "$NODE_DIR/js_creds.mjs" "" >"$D/wrong.js" 2>/dev/null & w2=$!
 fp_export client "$URI_A" "$WRONG" "" "$CREDS" export >"$D/wrong.creds" 2>/dev/null & w3=$!
 pids="$pids $w1 $w2 $w3"
 
@@ -516,11 +677,11 @@ echo "CREDS_PROCESS $(fp_export "$CREDS" export --profile process)"
 echo "CREDS_STATIC $(fp_export "$CREDS" export --profile static)"
 echo "CREDS_CONTAINER $(fp_export client "$URI_A" "$TOKEN_A" "" "$CREDS" export)"
 echo "BOTO_TOKEN $(client "$URI_A" "$TOKEN_A" "" "$PY" "$SCRIPTS/botocore_creds.py" "")"
-echo "JS_TOKEN $(client "$URI_A" "$TOKEN_A" "" node "$NODE_DIR/js_creds.mjs" --chain)"
+echo "JS_TOKEN $(client "$URI_A" "$TOKEN_A" "" node "$NODE_DIR/js_creds.mjs" "")"
 echo "BOTO_FILE $(client "$URI_F" "" "$TOKEN_FILE" "$PY" "$SCRIPTS/botocore_creds.py" "")"
-echo "JS_FILE $(client "$URI_F" "" "$TOKEN_FILE" node "$NODE_DIR/js_creds.mjs" --chain)"
+echo "JS_FILE $(client "$URI_F" "" "$TOKEN_FILE" node "$NODE_DIR/js_creds.mjs" "")"
 echo "BOTO_STATIC $(client "$URI_S" "$TOKEN_S" "" "$PY" "$SCRIPTS/botocore_creds.py" "")"
-echo "JS_STATIC $(client "$URI_S" "$TOKEN_S" "" node "$NODE_DIR/js_creds.mjs" --chain)"
+echo "JS_STATIC $(client "$URI_S" "$TOKEN_S" "" node "$NODE_DIR/js_creds.mjs" "")"
 
 # Raw GETs: the status only (the body of a 200 would hold the secret).
 raw='import os, sys, urllib.error, urllib.request
@@ -563,20 +724,6 @@ pids=
 echo "FETCHES $(cat "$FETCHES" 2>/dev/null | wc -l)"
 "#;
 
-/// Runs `script` with `sh` in a new loopback-only network namespace, with only `env`
-/// in its environment; what it printed on stdout.
-fn namespace_sh(script: &str, env: &[(String, String)]) -> Result<String, String> {
-    let out = Command::new("unshare")
-        .args(["-n", "sh", "-c", script])
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run a namespace shell: {e}"))?;
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 /// The value of the line `TAG value` that a namespace script printed.
 fn tagged<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
     text.lines()
@@ -588,26 +735,21 @@ fn tagged<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
 /// `fromNodeProviderChain()` (empty config files, `AWS_CONTAINER_CREDENTIALS_FULL_URI`
 /// and the token) against `creds export --profile P`; `creds export` through the same
 /// environment; a wrong token; and how `creds serve` starts and stops.
-fn serve_checks(
-    home: &Path,
-    creds: &Path,
-    python: &Path,
-    node_dir: &Path,
-    scripts: &Path,
-) -> Result<Vec<Judged>, String> {
+fn serve_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<Vec<Judged>, String> {
     let path = |p: &Path| p.display().to_string();
+    let home = paths.home;
     let env = base_env(
         home,
         &[
-            ("CREDS", path(creds)),
-            ("PY", path(python)),
-            ("SCRIPTS", path(scripts)),
-            ("NODE_DIR", path(node_dir)),
+            ("CREDS", path(paths.creds)),
+            ("PY", path(paths.python)),
+            ("SCRIPTS", path(paths.scripts)),
+            ("NODE_DIR", path(paths.node_dir)),
             ("EMPTY", path(&home.join("empty"))),
             ("D", path(&home.join("serve"))),
         ],
     );
-    let text = namespace_sh(&[SERVE_PRELUDE, SERVE_SCRIPT].concat(), &env)?;
+    let text = script_sh(&[SERVE_PRELUDE, SERVE_SCRIPT].concat(), &env, isolation)?;
     if let Some(fatal) = tagged(&text, "FATAL") {
         return Ok(vec![(
             format!("interop: `creds serve`: FAILED ({fatal})"),
@@ -616,51 +758,72 @@ fn serve_checks(
         )]);
     }
     let seen = |tag: &str| -> Seen {
-        tagged(&text, tag).map_or_else(|| Err("no answer".to_owned()), parse)
+        tagged(&text, tag).map_or_else(|| Seen::NoAnswer("no line".to_owned()), parse)
+    };
+    let rule = |name, expect, expiration| Rule {
+        name,
+        expect,
+        expiration,
     };
     let ours_direct = seen("CREDS_PROCESS");
     let mut results = vec![
         judge(
-            "`creds serve`, token in AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            &rule(
+                "`creds serve`, token in AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                PROCESS_KEY,
+                true,
+            ),
             &ours_direct,
             &seen("BOTO_TOKEN"),
             &seen("JS_TOKEN"),
         ),
         judge(
-            "`creds serve`, token in AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            &rule(
+                "`creds serve`, token in AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                PROCESS_KEY,
+                true,
+            ),
             &ours_direct,
             &seen("BOTO_FILE"),
             &seen("JS_FILE"),
         ),
+        // Long-term keys have no expiration; `creds serve` gives them an hour's lease.
         judge(
-            "`creds serve` of long-term keys (\"Token\": \"\")",
+            &rule(
+                "`creds serve` of long-term keys (\"Token\": \"\")",
+                STATIC_KEY,
+                false,
+            ),
             &seen("CREDS_STATIC"),
             &seen("BOTO_STATIC"),
             &seen("JS_STATIC"),
         ),
         judge(
-            "container credentials (`creds serve` as the endpoint)",
+            &rule(
+                "container credentials (`creds serve` as the endpoint)",
+                PROCESS_KEY,
+                true,
+            ),
             &seen("CREDS_CONTAINER"),
             &seen("BOTO_TOKEN"),
             &seen("JS_TOKEN"),
         ),
     ];
 
-    // A wrong token: every client must fail, a raw GET must get 401 or 403, and so must
-    // one without the header.
-    let refused = |s: &Seen| s.is_err();
+    // A wrong token: every client must fail with an error of its own (creds: exit 5,
+    // rejected), a raw GET must get 401 or 403, and so must one without the header.
     let raw = |tag: &str| tagged(&text, tag).unwrap_or("no answer").to_owned();
     let denied = |status: &str| status == "401" || status == "403";
     let show = |s: &Seen| match s {
-        Ok(v) => format!("accepted ({v})"),
-        Err(e) => format!("error ({e})"),
+        Seen::Resolved { key, .. } => format!("ACCEPTED ({key})"),
+        other => other.show(),
     };
     let (wrong_creds, wrong_boto, wrong_js) =
         (seen("WRONG_CREDS"), seen("WRONG_BOTO"), seen("WRONG_JS"));
     let (raw_wrong, raw_none) = (raw("RAW_WRONG"), raw("RAW_NONE"));
-    let ok = refused(&wrong_creds)
-        && refused(&wrong_boto)
-        && refused(&wrong_js)
+    let ok = wrong_creds == Seen::Refused("exit-5".to_owned())
+        && matches!(wrong_boto, Seen::Refused(_))
+        && matches!(wrong_js, Seen::Refused(_))
         && denied(&raw_wrong)
         && denied(&raw_none);
     results.push((
@@ -669,7 +832,7 @@ fn serve_checks(
             show(&wrong_creds),
             show(&wrong_boto),
             show(&wrong_js),
-            if ok { "ok" } else { "FAILED (must be refused)" },
+            if ok { "ok" } else { "FAILED (each must be refused)" },
         ),
         ok,
         None,
@@ -722,13 +885,14 @@ fn serve_checks(
 /// [`LOAD_CLIENTS`] concurrent keep-alive clients ([`crate::load`], this binary run
 /// inside the namespace), zero errors, and exactly one upstream fetch (`counted.sh`
 /// counts its runs). Returns the line (with the latencies) and whether it passed.
-fn serve_load_check(home: &Path, creds: &Path) -> Result<(String, bool), String> {
+fn serve_load_check(paths: &Paths<'_>, isolation: Isolation) -> Result<(String, bool), String> {
     let xtask = std::env::current_exe().map_err(|e| format!("current exe: {e}"))?;
     let path = |p: &Path| p.display().to_string();
+    let home = paths.home;
     let env = base_env(
         home,
         &[
-            ("CREDS", path(creds)),
+            ("CREDS", path(paths.creds)),
             ("XTASK", path(&xtask)),
             ("FETCHES", path(&home.join("fetches"))),
             ("D", path(&home.join("serve"))),
@@ -736,7 +900,7 @@ fn serve_load_check(home: &Path, creds: &Path) -> Result<(String, bool), String>
             ("CLIENTS", LOAD_CLIENTS.to_string()),
         ],
     );
-    let text = namespace_sh(&[SERVE_PRELUDE, LOAD_SCRIPT].concat(), &env)?;
+    let text = script_sh(&[SERVE_PRELUDE, LOAD_SCRIPT].concat(), &env, isolation)?;
     let name = "interop: `creds serve` under load";
     if let Some(fatal) = tagged(&text, "FATAL") {
         return Ok((format!("{name}: FAILED ({fatal})"), false));
@@ -779,6 +943,14 @@ fn serve_load_check(home: &Path, creds: &Path) -> Result<(String, bool), String>
     if requests != LOAD_REQUESTS.to_string() {
         problems.push(format!("{requests} requests made, not {LOAD_REQUESTS}"));
     }
+    // A client opens a new connection (and retries) only when the server closed its
+    // kept-alive one: more connections than clients means the server dropped some.
+    let connections = figure("connections").unwrap_or("?");
+    if connections != LOAD_CLIENTS.to_string() {
+        problems.push(format!(
+            "{connections} connections for {LOAD_CLIENTS} keep-alive clients: the server closed some"
+        ));
+    }
     if errors != "0" {
         let why: Vec<&str> = text.lines().filter(|l| l.contains(" failed: ")).collect();
         problems.push(format!("{errors} errors: {}", why.join("; ")));
@@ -798,9 +970,8 @@ fn serve_load_check(home: &Path, creds: &Path) -> Result<(String, bool), String>
     }
     let ok = problems.is_empty();
     let line = format!(
-        "{name}: {requests} requests, {} clients, {} connections, {errors} errors, {fetches} upstream fetch{}, p50 {} ms, p99 {} ms, max {} ms, {} req/s: {}",
+        "{name}: {requests} requests, {} clients, {connections} connections, {errors} errors, {fetches} upstream fetch{}, p50 {} ms, p99 {} ms, max {} ms, {} req/s (debug build): {}",
         figure("clients").unwrap_or("?"),
-        figure("connections").unwrap_or("?"),
         if fetches == "1" { "" } else { "es" },
         latency("p50"),
         latency("p99"),
@@ -815,57 +986,74 @@ fn serve_load_check(home: &Path, creds: &Path) -> Result<(String, bool), String>
     Ok((line, ok))
 }
 
-/// The venv's python, with botocore and moto installed (once; a marker holds the pins).
-fn install_python(work: &Path) -> Result<PathBuf, String> {
+/// The venv's python, with the peers of [`REQUIREMENTS`] installed (once: a marker
+/// holds the file it was installed from).
+fn install_python(work: &Path, root: &Path) -> Result<PathBuf, String> {
     let venv = work.join("venv");
     let python = venv.join("bin/python");
     let marker = venv.join(".installed");
-    let pins = format!("{BOTOCORE} {MOTO}");
+    let requirements = root.join(REQUIREMENTS);
+    let pins = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(pins.as_str()) {
         return Ok(python);
     }
-    crate::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    crate::run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        BOTOCORE,
-        MOTO,
-    ]))?;
+    crate::run_within(
+        Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        INSTALL_DEADLINE,
+    )?;
+    crate::run_within(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+        INSTALL_DEADLINE,
+    )?;
     std::fs::write(&marker, pins).map_err(|e| e.to_string())?;
     Ok(python)
 }
 
-/// The npm prefix holding the JavaScript SDK (installed once) and a copy of
-/// `js_creds.mjs`.
+/// The npm prefix holding the JavaScript SDK, installed with `npm ci` from the
+/// committed [`NODE_PACKAGE`] (once: a marker holds the lock file it was installed
+/// from), and a copy of `js_creds.mjs`.
 fn install_node(work: &Path, root: &Path) -> Result<PathBuf, String> {
     let prefix = work.join("node");
     std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
     // ES modules resolve packages from the script's own directory.
-    std::fs::copy(
-        root.join("xtask/interop/js_creds.mjs"),
-        prefix.join("js_creds.mjs"),
-    )
-    .map_err(|e| e.to_string())?;
+    let copy = |from: &str| {
+        let from = root.join(from);
+        let to = prefix.join(from.file_name().unwrap_or_default());
+        std::fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))
+    };
+    copy("xtask/interop/js_creds.mjs")?;
+    for file in NODE_PACKAGE {
+        copy(file)?;
+    }
+    let lock =
+        std::fs::read_to_string(prefix.join("package-lock.json")).map_err(|e| e.to_string())?;
     let marker = prefix.join(".installed");
-    if std::fs::read_to_string(&marker).ok().as_deref() == Some(JS_SDK) {
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(lock.as_str()) {
         return Ok(prefix);
     }
-    crate::run(
+    crate::run_within(
         Command::new("npm")
             .args([
-                "install",
+                "ci",
                 "--no-audit",
                 "--no-fund",
                 "--loglevel=error",
                 "--prefix",
             ])
-            .arg(&prefix)
-            .arg(JS_SDK),
+            .arg(&prefix),
+        INSTALL_DEADLINE,
     )?;
-    std::fs::write(&marker, JS_SDK).map_err(|e| e.to_string())?;
+    std::fs::write(&marker, lock).map_err(|e| e.to_string())?;
     Ok(prefix)
 }
 
@@ -880,7 +1068,7 @@ fn write_home(home: &Path, creds: &Path) -> Result<(), String> {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESSEXAMPLE\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \"SessionToken\": \"{SESSION_TOKEN}\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n"
+            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{PROCESS_KEY}\", \"SecretAccessKey\": \"{SESSION_SECRET}\", \"SessionToken\": \"{SESSION_TOKEN}\", \"Expiration\": \"{PROCESS_EXPIRATION}\"}}'\n"
         ),
     )
     .map_err(|e| e.to_string())?;
@@ -923,4 +1111,104 @@ fn make_executable(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(key: &str, expiration: &str) -> Seen {
+        Seen::Resolved {
+            key: key.to_owned(),
+            expiration: expiration.to_owned(),
+        }
+    }
+
+    const RULE: Rule<'static> = Rule {
+        name: "check",
+        expect: "AKID",
+        expiration: true,
+    };
+
+    #[test]
+    fn answers_are_parsed() {
+        let fp = "0123456789abcdef0123";
+        assert_eq!(
+            parse(&format!("noise\nOK AKID {fp} 2998-06-15T12:34:56Z\n")),
+            resolved("AKID 0123456789ab", "2998-06-15T12:34:56Z")
+        );
+        assert_eq!(
+            parse(&format!("OK AKID {fp}")),
+            resolved("AKID 0123456789ab", "-")
+        );
+        assert_eq!(
+            parse("ERR CredentialRetrievalError"),
+            Seen::Refused("CredentialRetrievalError".into())
+        );
+        assert!(matches!(parse(""), Seen::NoAnswer(_)));
+        assert!(matches!(
+            parse("Traceback (most recent call last):"),
+            Seen::NoAnswer(_)
+        ));
+        assert!(matches!(parse("OK AKID short"), Seen::NoAnswer(_)));
+    }
+
+    #[test]
+    fn agreement_of_all_three_passes() {
+        let a = resolved("AKID fp", "-");
+        let (line, ok, recorded) = judge(&RULE, &a, &a, &a);
+        assert!(ok && line.ends_with(": ok") && recorded.is_none(), "{line}");
+    }
+
+    #[test]
+    fn a_peer_without_an_answer_fails_the_check() {
+        let a = resolved("AKID fp", "-");
+        let none = Seen::NoAnswer("printed nothing".into());
+        let (line, ok, _) = judge(&RULE, &a, &a, &none);
+        assert!(!ok && line.contains("FAILED (js gave no answer)"), "{line}");
+        let (line, ok, _) = judge(&RULE, &none, &a, &a);
+        assert!(!ok && line.contains("creds gave no answer"), "{line}");
+    }
+
+    #[test]
+    fn creds_must_give_the_expected_key() {
+        let other = resolved("AKOTHER fp", "-");
+        let (line, ok, _) = judge(&RULE, &other, &other, &other);
+        assert!(!ok && line.contains("creds must resolve AKID"), "{line}");
+        let refused = Seen::Refused("exit-3".into());
+        assert!(!judge(&RULE, &refused, &refused, &refused).1);
+    }
+
+    #[test]
+    fn a_disagreement_is_recorded_and_the_majority_followed() {
+        let a = resolved("AKID fp", "-");
+        let b = resolved("AKID other", "-");
+        let (line, ok, recorded) = judge(&RULE, &a, &a, &b);
+        assert!(ok && line.ends_with("ok (SDKs disagree)"), "{line}");
+        assert!(recorded.unwrap().contains("creds follows botocore"));
+        let (_, ok, recorded) = judge(&RULE, &a, &Seen::Refused("E".into()), &a);
+        assert!(ok);
+        assert!(
+            recorded
+                .unwrap()
+                .contains("creds follows the JavaScript SDK")
+        );
+        let (line, ok, _) = judge(&RULE, &a, &b, &b);
+        assert!(
+            !ok && line.contains("both SDKs agree, creds differs"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn expirations_count_where_the_rule_says() {
+        let a = resolved("AKID fp", "2998-06-15T12:34:56Z");
+        let b = resolved("AKID fp", "2998-06-15T12:34:57Z");
+        assert!(!judge(&RULE, &a, &b, &b).1);
+        let lenient = Rule {
+            expiration: false,
+            ..RULE
+        };
+        assert!(judge(&lenient, &a, &b, &b).1);
+    }
 }

@@ -21,7 +21,8 @@ mod load;
 mod peers;
 
 use std::collections::BTreeSet;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
 
 /// The feature sets of `creds` that `deps` counts: (description, cargo tree feature
 /// arguments, budget if any).
@@ -72,13 +73,132 @@ fn workspace_root() -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// Whether this machine lets us make a network namespace with only loopback.
-fn loopback_namespace_works() -> bool {
-    Command::new("unshare")
-        .args(["-n", "sh", "-c", "ip link set lo up"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
+/// The `unshare` arguments that make a network namespace with only loopback on this
+/// machine: `-n` as root, `-rn` (a user namespace too) where unprivileged user
+/// namespaces are allowed; `None` when neither works.
+/// `XTASK_NO_NAMESPACE=1` pretends neither works, to try the fallbacks.
+fn loopback_namespace() -> Option<&'static [&'static str]> {
+    const WAYS: [&[&str]; 2] = [&["-n"], &["-rn"]];
+    if std::env::var_os("XTASK_NO_NAMESPACE").is_some_and(|v| !v.is_empty()) {
+        return None;
+    }
+    WAYS.into_iter().find(|args| {
+        Command::new("unshare")
+            .args(*args)
+            .args(["sh", "-c", "ip link set lo up"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// `argv` run inside a new loopback-only namespace made with `unshare ARGS`, its
+/// loopback interface up.
+fn in_namespace(unshare: &[&str], argv: &[&std::ffi::OsStr]) -> Command {
+    let mut cmd = Command::new("unshare");
+    cmd.args(unshare)
+        .args(["sh", "-c", r#"ip link set lo up && exec "$0" "$@""#])
+        .args(argv);
+    cmd
+}
+
+/// Runs `cmd` (stdin from `input`, else nothing) and collects its output, but for at
+/// most `limit`: then its whole process group (it is made the leader of a new one) is
+/// killed and the run is an error. The group is also killed when the command ends,
+/// so that nothing it left in the background outlives it.
+fn output_within(
+    cmd: &mut Command,
+    input: Option<&[u8]>,
+    limit: Duration,
+) -> Result<std::process::Output, String> {
+    use std::io::{Read as _, Write as _};
+    use std::os::unix::process::CommandExt as _;
+    let shown = format!("{:?}", cmd.get_program());
+    let mut child = cmd
+        .process_group(0)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let group = child.id();
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                kill_group(group);
+                let _ = child.wait();
+                return Err(format!(
+                    "{shown} did not finish in {} s: stopped",
+                    limit.as_secs()
+                ));
+            }
+            Err(e) => {
+                kill_group(group);
+                return Err(format!("cannot wait for {shown}: {e}"));
+            }
+        }
+    };
+    kill_group(group);
+    Ok(std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+/// SIGKILL to every process left in the process group `group`.
+fn kill_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// [`run`], within `limit`; its output goes to ours when it fails.
+fn run_within(cmd: &mut Command, limit: Duration) -> Result<(), String> {
+    eprintln!("xtask: running {cmd:?}");
+    let out = output_within(cmd, None, limit)?;
+    if out.status.success() {
+        return Ok(());
+    }
+    eprint!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    Err(format!("{cmd:?} failed: {}", out.status))
+}
+
+/// The target directory cargo builds into: `CARGO_TARGET_DIR` (relative to the
+/// workspace root) or `target/`.
+fn target_dir(root: &std::path::Path) -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -103,17 +223,15 @@ fn test(extra: &[String]) -> Result<(), String> {
     run(cargo()
         .args(["test", "--workspace", "--no-run", "--quiet"])
         .args(extra))?;
-    let isolated = loopback_namespace_works();
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut line = format!("{cargo_bin} test --workspace --offline");
     for arg in extra {
         line.push(' ');
         line.push_str(&shell_quote(arg));
     }
-    if isolated {
+    if let Some(unshare) = loopback_namespace() {
         eprintln!("xtask: tests run in a loopback-only network namespace");
-        run(Command::new("unshare").args([
-            "-n",
+        run(Command::new("unshare").args(unshare).args([
             "sh",
             "-c",
             &format!("ip link set lo up && {line}"),
@@ -199,4 +317,54 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
         ]))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_deadline_is_stopped() {
+        let started = Instant::now();
+        let err = output_within(
+            Command::new("sh").args(["-c", "sleep 30"]),
+            None,
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
+        assert!(err.contains("did not finish in 0 s"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn what_a_command_leaves_behind_is_killed() {
+        // The background sleep holds stdout open: without the group kill, reading it
+        // would take 30 s.
+        let started = Instant::now();
+        let out = output_within(
+            Command::new("sh").args(["-c", "sleep 30 & echo $!"]),
+            None,
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert!(out.status.success());
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let pid = String::from_utf8(out.stdout).unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim()));
+        assert!(
+            status.map_or(true, |s| s.contains("State:\tZ")),
+            "the background sleep is gone"
+        );
+    }
+
+    #[test]
+    fn input_reaches_the_command() {
+        let out = output_within(
+            &mut Command::new("cat"),
+            Some(b"to cat"),
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, b"to cat");
+    }
 }

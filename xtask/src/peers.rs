@@ -75,13 +75,13 @@ pub(crate) fn bench_peers(args: &[String]) -> Result<(), String> {
     let root = crate::workspace_root();
     let peers = root.join("bench/peers");
     // Rule 1: the programs run in a loopback-only namespace, or not at all.
-    if !crate::loopback_namespace_works() {
+    let Some(unshare) = crate::loopback_namespace() else {
         return Err(
             "bench-peers needs `unshare -n` (a loopback-only network namespace) \
                     to run the programs, and it does not work here"
                 .into(),
         );
-    }
+    };
     let work = std::env::temp_dir().join(format!("creds-bench-peers-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
 
@@ -116,10 +116,7 @@ pub(crate) fn bench_peers(args: &[String]) -> Result<(), String> {
     let measured = work.join("measured.txt");
     let exe = std::env::current_exe().map_err(|e| format!("current exe: {e}"))?;
     crate::run(
-        Command::new("unshare")
-            .args(["-n", "sh", "-c", r#"ip link set lo up && exec "$0" "$@""#])
-            .arg(exe)
-            .arg(MEASURE_TASK)
+        crate::in_namespace(unshare, &[exe.as_os_str(), MEASURE_TASK.as_ref()])
             .args([&bins[0], &bins[1], &work, &measured])
             .arg(options.runs.to_string()),
     )?;
