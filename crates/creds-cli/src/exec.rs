@@ -95,13 +95,14 @@ fn run_command(mut command: Command, program: &std::ffi::OsStr) -> Result<(), u8
     Err(cannot_run(program, &error))
 }
 
-/// Elsewhere, runs the command and exits with its exit code.
+/// Elsewhere, runs the command and exits with its exit code, whole (Windows codes
+/// do not fit in a byte).
 #[cfg(not(unix))]
 fn run_command(mut command: Command, program: &std::ffi::OsStr) -> Result<(), u8> {
     let status = command.status().map_err(|e| cannot_run(program, &e))?;
     match status.code() {
         Some(0) => Ok(()),
-        Some(code) => Err(u8::try_from(code).unwrap_or(1)),
+        Some(code) => std::process::exit(code),
         None => Err(1),
     }
 }

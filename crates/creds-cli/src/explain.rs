@@ -1,6 +1,9 @@
 //! `creds explain`: every source of the chain in order, what it found, why (the
-//! variable or the file and line that decided it), and how long it took; for the
-//! profile, its whole role chain. Never a secret.
+//! variable or the file and line that decided it: for a source that was not
+//! configured or failed, its error's message and location; for the one that found
+//! credentials, their [`origin`](creds::Credentials::origin), such as the variables
+//! read or the endpoint asked), and how long it took; for the profile, its whole role
+//! chain. Never a secret.
 //!
 //! The role chain is planned from the files ([`creds::plan_profile`]) whether or not
 //! the profile source was tried, and whether or not resolving it worked: a role
