@@ -228,54 +228,38 @@ fn our_container_client_reads_serve() {
 fn a_token_file_is_private_and_removed_at_the_end() {
     use std::os::unix::fs::PermissionsExt as _;
     let home = home();
-    let file = home.path().join("serve token");
-    let server = serve(
-        &home,
-        &[
-            "--profile",
-            "static",
-            "--token-file",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(
-        server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
-        format!("'{}'", file.display())
-    );
-    assert!(
-        server
-            .vars
-            .iter()
-            .all(|(k, _)| k != "AWS_CONTAINER_AUTHORIZATION_TOKEN"),
-        "the token itself is not printed"
-    );
-    let token = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(token.len(), 64, "no newline");
-    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600);
-    assert_eq!(get(&server.addr(), Some(&token)).0, 200);
-    let (status, _) = server.stop("TERM");
-    assert_eq!(status.code(), Some(0));
-    assert!(!file.exists(), "the token file is removed");
-}
-
-#[test]
-fn a_closed_terminal_stops_it_and_removes_the_token_file() {
-    let home = home();
-    let file = home.path().join("hup-token");
-    let server = serve(
-        &home,
-        &[
-            "--profile",
-            "static",
-            "--token-file",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert!(file.exists());
-    let (status, err) = server.stop("HUP");
-    assert_eq!(status.code(), Some(0), "{err}");
-    assert!(!file.exists(), "SIGHUP removes the token file too");
+    // SIGHUP: the terminal it ran in was closed.
+    for signal in ["TERM", "INT", "HUP"] {
+        let file = home.path().join(format!("serve token {signal}"));
+        let server = serve(
+            &home,
+            &[
+                "--profile",
+                "static",
+                "--token-file",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            server.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+            format!("'{}'", file.display())
+        );
+        assert!(
+            server
+                .vars
+                .iter()
+                .all(|(k, _)| k != "AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+            "the token itself is not printed"
+        );
+        let token = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(token.len(), 64, "no newline");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(get(&server.addr(), Some(&token)).0, 200);
+        let (status, err) = server.stop(signal);
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {err}");
+        assert!(!file.exists(), "SIG{signal} removes the token file");
+    }
 }
 
 #[test]

@@ -332,17 +332,30 @@ async fn send_get(addr: std::net::SocketAddr, token: &str) -> tokio::net::TcpStr
     stream
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stop_lets_a_request_in_flight_finish() {
-    // The first request waits for a fetch that takes 300 ms.
-    let (endpoint, upstream, _) = endpoint(Duration::from_millis(300));
+/// A server whose first request waits `fetch` for the upstream, stopped once that
+/// request is in flight: the request's stream, the sender that forces the stop, and
+/// the server's task.
+async fn stopped_in_flight(
+    fetch: Duration,
+) -> (
+    tokio::net::TcpStream,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (endpoint, upstream, _) = endpoint(fetch);
     let token = endpoint.token.as_str().to_owned();
-    let (addr, stop, _force, server) = spawn_server(endpoint);
-    let mut stream = send_get(addr, &token).await;
+    let (addr, stop, force, server) = spawn_server(endpoint);
+    let stream = send_get(addr, &token).await;
     while upstream.fetches.load(Ordering::SeqCst) == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     stop.send(()).unwrap();
+    (stream, force, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_lets_a_request_in_flight_finish() {
+    let (mut stream, _force, server) = stopped_in_flight(Duration::from_millis(300)).await;
     let mut response = Vec::new();
     tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response))
         .await
@@ -362,14 +375,7 @@ async fn a_stop_lets_a_request_in_flight_finish() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_signal_stops_without_waiting() {
     // A fetch that would outlast the grace period.
-    let (endpoint, upstream, _) = endpoint(Duration::from_secs(60));
-    let token = endpoint.token.as_str().to_owned();
-    let (addr, stop, force, server) = spawn_server(endpoint);
-    let mut stream = send_get(addr, &token).await;
-    while upstream.fetches.load(Ordering::SeqCst) == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    stop.send(()).unwrap();
+    let (mut stream, force, server) = stopped_in_flight(Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(
         !server.is_finished(),
