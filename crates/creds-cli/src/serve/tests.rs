@@ -70,6 +70,26 @@ fn endpoint(delay: Duration) -> (Arc<Endpoint>, Arc<Upstream>, ManualClock) {
     (Arc::new(endpoint), upstream, clock)
 }
 
+/// The access key id of a served document.
+fn key(body: &str) -> String {
+    let doc: serde_json::Value = serde_json::from_str(body).unwrap();
+    doc["AccessKeyId"].as_str().unwrap().to_owned()
+}
+
+/// Asks until the answer is `want` (a background refresh landed), for about a second;
+/// the last key served.
+async fn served_within_a_second(endpoint: &Endpoint, request: &Request<()>, want: &str) -> String {
+    let mut served = String::new();
+    for _ in 0..200 {
+        served = key(endpoint.answer(request).await.body());
+        if served == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    served
+}
+
 fn get(path: &str, token: Option<&str>) -> Request<()> {
     let mut request = Request::builder().uri(path);
     if let Some(token) = token {
@@ -167,10 +187,6 @@ async fn a_thousand_requests_cause_one_fetch() {
 async fn credentials_are_refreshed_before_clients_would_ask() {
     let (endpoint, upstream, clock) = endpoint(Duration::ZERO);
     let request = get("/", Some(endpoint.token.as_str()));
-    let key = |body: &str| -> String {
-        let doc: serde_json::Value = serde_json::from_str(body).unwrap();
-        doc["AccessKeyId"].as_str().unwrap().to_owned()
-    };
     assert_eq!(key(endpoint.answer(&request).await.body()), "ASIAFETCH1");
     // 30 minutes left: more than botocore's 15, so nothing happens yet.
     clock.advance(Duration::from_secs(30 * 60));
@@ -188,15 +204,10 @@ async fn credentials_are_refreshed_before_clients_would_ask() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(upstream.fetches.load(Ordering::SeqCst), 2);
-    let mut served = String::new();
-    for _ in 0..200 {
-        served = key(endpoint.answer(&request).await.body());
-        if served == "ASIAFETCH2" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(served, "ASIAFETCH2");
+    assert_eq!(
+        served_within_a_second(&endpoint, &request, "ASIAFETCH2").await,
+        "ASIAFETCH2"
+    );
     // Clients are then given an hour again, well outside their own windows.
     let doc: serde_json::Value =
         serde_json::from_str(endpoint.answer(&request).await.body()).unwrap();
@@ -207,24 +218,8 @@ async fn credentials_are_refreshed_before_clients_would_ask() {
 async fn a_stop_closes_idle_connections_and_returns() {
     let (endpoint, _, _) = endpoint(Duration::ZERO);
     let token = endpoint.token.as_str().to_owned();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve(
-        listener,
-        endpoint,
-        async move {
-            let _ = stopped.await;
-        },
-        std::future::pending(),
-    ));
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream
-        .write_all(
-            format!("GET / HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n").as_bytes(),
-        )
-        .await
-        .unwrap();
+    let (addr, stop, _force, server) = spawn_server(endpoint);
+    let mut stream = send_get(addr, &token).await;
     let mut buf = vec![0u8; 4096];
     let n = stream.read(&mut buf).await.unwrap();
     assert!(buf[..n].starts_with(b"HTTP/1.1 200 OK"));
@@ -265,10 +260,6 @@ async fn the_first_credentials_are_served_then_the_chain_refreshes() {
         clock: Clock::from(clock.clone()),
     };
     let request = get("/", Some(endpoint.token.as_str()));
-    let key = |body: &str| -> String {
-        let doc: serde_json::Value = serde_json::from_str(body).unwrap();
-        doc["AccessKeyId"].as_str().unwrap().to_owned()
-    };
     for _ in 0..3 {
         assert_eq!(key(endpoint.answer(&request).await.body()), "ASIAFIRST");
     }
@@ -279,15 +270,10 @@ async fn the_first_credentials_are_served_then_the_chain_refreshes() {
     );
     // Inside the refresh window, the chain is asked, once.
     clock.advance(Duration::from_secs(40 * 60));
-    let mut served = String::new();
-    for _ in 0..400 {
-        served = key(endpoint.answer(&request).await.body());
-        if served == "ASIAFETCH1" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(served, "ASIAFETCH1");
+    assert_eq!(
+        served_within_a_second(&endpoint, &request, "ASIAFETCH1").await,
+        "ASIAFETCH1"
+    );
     assert_eq!(upstream.fetches.load(Ordering::SeqCst), 1);
 }
 
@@ -320,7 +306,7 @@ fn spawn_server(
     (addr, stop, force, server)
 }
 
-/// Sends a GET with `token` on a new connection, once the request is surely in.
+/// Sends a GET with `token` on a new connection.
 async fn send_get(addr: std::net::SocketAddr, token: &str) -> tokio::net::TcpStream {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
