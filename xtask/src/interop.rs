@@ -554,9 +554,7 @@ echo "JS $(node "$NODE_DIR/js_creds.mjs" "")"
     env.retain(|(k, _)| k != "AWS_EC2_METADATA_DISABLED");
     let text = script_sh(&script, &env, isolation)?;
     let line_of = |tag: &str| -> Seen {
-        text.lines()
-            .find_map(|l| l.strip_prefix(tag))
-            .map_or_else(|| Seen::NoAnswer(text.trim().to_owned()), parse)
+        tagged(&text, tag).map_or_else(|| Seen::NoAnswer(text.trim().to_owned()), parse)
     };
     let rule = Rule {
         name: "instance metadata through moto",
@@ -566,9 +564,9 @@ echo "JS $(node "$NODE_DIR/js_creds.mjs" "")"
     };
     Ok(judge(
         &rule,
-        &line_of("CREDS "),
-        &line_of("BOTO "),
-        &line_of("JS "),
+        &line_of("CREDS"),
+        &line_of("BOTO"),
+        &line_of("JS"),
     ))
 }
 

@@ -231,11 +231,10 @@ fn test(extra: &[String]) -> Result<(), String> {
     }
     if let Some(unshare) = loopback_namespace() {
         eprintln!("xtask: tests run in a loopback-only network namespace");
-        run(Command::new("unshare").args(unshare).args([
-            "sh",
-            "-c",
-            &format!("ip link set lo up && {line}"),
-        ]))
+        run(&mut in_namespace(
+            unshare,
+            &["sh".as_ref(), "-c".as_ref(), line.as_ref()],
+        ))
     } else {
         eprintln!(
             "xtask: `unshare -n` is not available here: tests run in the normal network namespace"

@@ -19,12 +19,11 @@ mod addr;
 mod http;
 mod token;
 
+use std::future::Future;
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use std::future::Future;
 
 use creds::core::Clock;
 use creds::{

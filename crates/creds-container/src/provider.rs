@@ -217,12 +217,9 @@ impl ContainerProvider {
                 token.as_ref().map(|t| t.as_bytes()),
             ));
         }
-        let creds = response::parse(response.body(), self.config.clock(), &who)?;
         // `shown` has no user info and no query: safe to show.
-        Ok(creds
-            .to_builder()
-            .origin(format!("{} ({})", endpoint.shown, endpoint.origin))
-            .build())
+        let origin = format!("{} ({})", endpoint.shown, endpoint.origin);
+        response::parse(response.body(), self.config.clock(), &who, Some(origin))
     }
 }
 

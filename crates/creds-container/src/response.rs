@@ -49,14 +49,16 @@ const MAX_ERROR_TEXT: usize = 512;
 /// assert!(err.message().contains("SecretAccessKey"));
 /// ```
 pub fn parse_response(body: &[u8], clock: &Clock) -> Result<Credentials, CredentialsError> {
-    parse(body, clock, "the container credentials endpoint")
+    parse(body, clock, "the container credentials endpoint", None)
 }
 
-/// [`parse_response`], naming `who` (the endpoint) in errors.
+/// [`parse_response`], naming `who` (the endpoint) in errors, the credentials'
+/// [`origin`](Credentials::origin) set to `origin`.
 pub(crate) fn parse(
     body: &[u8],
     clock: &Clock,
     who: &str,
+    origin: Option<String>,
 ) -> Result<Credentials, CredentialsError> {
     let bad = |what: &dyn std::fmt::Display| bad(who, what);
     let value: Value = serde_json::from_slice(body).map_err(|e| {
@@ -102,6 +104,7 @@ pub(crate) fn parse(
         .expiration(expiration)
         .set_account_id(account_id.map(str::to_owned))
         .provider_name(NAME)
+        .set_origin(origin)
         .build())
 }
 

@@ -228,6 +228,12 @@ impl CredentialsBuilder {
         self
     }
 
+    /// Sets or clears the origin.
+    pub fn set_origin(mut self, value: Option<String>) -> Self {
+        self.origin = value;
+        self
+    }
+
     /// Builds the credentials.
     pub fn build(self) -> Credentials {
         Credentials(Arc::new(Inner {

@@ -20,7 +20,11 @@ const MAX_SHOWN: usize = 256;
 ///
 /// `Type`, `LastUpdated` and the rest are ignored. Errors are
 /// [`Unavailable`](creds_core::ErrorKind::Unavailable) and never quote a value.
-pub(crate) fn parse(body: &[u8], who: &str) -> Result<Credentials, CredentialsError> {
+pub(crate) fn parse(
+    body: &[u8],
+    who: &str,
+    origin: Option<String>,
+) -> Result<Credentials, CredentialsError> {
     let bad = |what: &str| {
         CredentialsError::unavailable(
             NAME,
@@ -75,6 +79,7 @@ pub(crate) fn parse(body: &[u8], who: &str) -> Result<Credentials, CredentialsEr
         .expiration(expiration)
         .set_account_id(account_id)
         .provider_name(NAME)
+        .set_origin(origin)
         .build())
 }
 
@@ -114,7 +119,7 @@ mod tests {
                 "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "{SECRET}", "Token": "tok",
                 "Expiration": "2026-06-01T06:00:00Z", "AccountId": "123456789012"}}"#
         );
-        let creds = parse(body.as_bytes(), "IMDS").unwrap();
+        let creds = parse(body.as_bytes(), "IMDS", None).unwrap();
         assert_eq!(creds.access_key_id(), "ASIAIMDS");
         assert_eq!(creds.secret_access_key(), SECRET);
         assert_eq!(creds.session_token(), Some("tok"));
@@ -132,7 +137,7 @@ mod tests {
             r#"{{"AccessKeyId": "test-key", "SecretAccessKey": "{SECRET}", "Token": "t",
                 "Expiration": "2026-06-02T00:00:00Z"}}"#
         );
-        let creds = parse(body.as_bytes(), "IMDS").unwrap();
+        let creds = parse(body.as_bytes(), "IMDS", None).unwrap();
         assert_eq!(creds.account_id(), None);
     }
 
@@ -167,7 +172,7 @@ mod tests {
             (format!("[\"{SECRET}\"]"), "not an object"),
             (SECRET.to_owned(), "not JSON"),
         ] {
-            let err = parse(body.as_bytes(), "IMDS").unwrap_err();
+            let err = parse(body.as_bytes(), "IMDS", None).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Unavailable);
             assert!(err.message().contains(needle), "{body}: {err}");
             assert!(!format!("{err} {err:?}").contains(SECRET));

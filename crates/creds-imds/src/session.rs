@@ -160,12 +160,11 @@ impl Session {
         {
             Got::Body(body) => {
                 let who = format!("the instance metadata service at {}", self.client.base());
-                let creds = response::parse(&body, &who)?;
                 let origin = format!(
                     "the instance metadata service at {}, instance profile '{role}'",
                     self.client.base()
                 );
-                Ok(Some(creds.to_builder().origin(origin).build()))
+                response::parse(&body, &who, Some(origin)).map(Some)
             }
             Got::NotFound => Ok(None),
         }

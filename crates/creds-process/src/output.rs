@@ -49,11 +49,17 @@ const EXPECTED: &str = "the program must print a JSON object such as {\"Version\
 /// assert!(err.message().contains("Version"));
 /// ```
 pub fn parse_output(text: &str, clock: &Clock) -> Result<Credentials, CredentialsError> {
-    parse(text, clock, "the credential process")
+    parse(text, clock, "the credential process", None)
 }
 
-/// [`parse_output`], naming `who` (the program) in errors.
-pub(crate) fn parse(text: &str, clock: &Clock, who: &str) -> Result<Credentials, CredentialsError> {
+/// [`parse_output`], naming `who` (the program) in errors, the credentials'
+/// [`origin`](Credentials::origin) set to `origin`.
+pub(crate) fn parse(
+    text: &str,
+    clock: &Clock,
+    who: &str,
+    origin: Option<String>,
+) -> Result<Credentials, CredentialsError> {
     let bad = |what: &dyn std::fmt::Display| bad(who, what);
     if text.trim().is_empty() {
         return Err(bad(&"printed nothing on standard output"));
@@ -121,6 +127,7 @@ pub(crate) fn parse(text: &str, clock: &Clock, who: &str) -> Result<Credentials,
         .set_expiration(expiration)
         .set_account_id(account_id.map(str::to_owned))
         .provider_name(NAME)
+        .set_origin(origin)
         .build())
 }
 

@@ -138,26 +138,24 @@ impl ProcessProvider {
                 )
             }
         };
-        match self.run(&program, account_id).await {
-            Ok(creds) => {
-                // The program's name only: its arguments may hold a secret.
-                let mut origin = format!("the credential process `{}`", program.display_name());
-                if let Some(location) = &location {
-                    origin.push_str(&format!(" (credential_process at {location})"));
-                }
-                Ok(creds.to_builder().origin(origin).build())
-            }
-            Err(e) => Err(match location {
+        // The program's name only: its arguments may hold a secret.
+        let mut origin = format!("the credential process `{}`", program.display_name());
+        if let Some(location) = &location {
+            origin.push_str(&format!(" (credential_process at {location})"));
+        }
+        self.run(&program, account_id, origin)
+            .await
+            .map_err(|e| match location {
                 Some(location) if e.location().is_none() => e.with_location(location),
                 _ => e,
-            }),
-        }
+            })
     }
 
     async fn run(
         &self,
         program: &Program,
         account_id: Option<String>,
+        origin: String,
     ) -> Result<Credentials, CredentialsError> {
         let name = program.display_name();
         let limits = Limits {
@@ -176,7 +174,7 @@ impl ProcessProvider {
         let who = format!("the credential process `{name}`");
         let text = std::str::from_utf8(&stdout)
             .map_err(|_| output::bad(&who, &"printed output that is not UTF-8"))?;
-        let creds = output::parse(text, self.config.clock(), &who)?;
+        let creds = output::parse(text, self.config.clock(), &who, Some(origin))?;
         let missing_account = creds.account_id().is_none() && account_id.is_some();
         let give_expiration = creds.expiration().is_none() && self.duration.is_some();
         if !missing_account && !give_expiration {
