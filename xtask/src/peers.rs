@@ -252,7 +252,7 @@ fn weight(peers: &Path, work: &Path, results: &mut Results) -> Result<(), String
         ("creds.all", &["--all-features"][..]),
     ];
     for (key, features) in creds {
-        let crates = crate::crate_set(features)?;
+        let (crates, _) = crate::crate_set(features)?;
         results.set(&format!("crates.{key}"), crates.len());
         results.set(&format!("crates.{key}.list"), names(&crates));
     }
@@ -270,7 +270,7 @@ fn weight(peers: &Path, work: &Path, results: &mut Results) -> Result<(), String
         // The peers' lock file, so that the probe sees the versions the program builds.
         std::fs::copy(peers.join("Cargo.lock"), probe.join("Cargo.lock"))
             .map_err(|e| e.to_string())?;
-        let mut crates = crate::tree_crates(crate::cargo().current_dir(&probe).arg("tree"))?;
+        let (mut crates, _) = crate::tree_crates(crate::cargo().current_dir(&probe).arg("tree"))?;
         crates.retain(|c| !c.starts_with("weight-probe "));
         results.set(&format!("crates.{key}"), crates.len());
         results.set(&format!("crates.{key}.list"), names(&crates));

@@ -90,25 +90,30 @@ type Source = Arc<dyn StdError + Send + Sync + 'static>;
 /// failed, a message that says what to do next, the place in a file that caused it
 /// when there is one, and the underlying error. It never contains a secret: providers
 /// build messages from names and places, never from values.
-#[derive(Clone, thiserror::Error)]
-#[error("{provider}: {message}{}", LocationSuffix(.location.as_ref()))]
+#[derive(Clone)]
 pub struct CredentialsError {
     kind: ErrorKind,
     provider: Cow<'static, str>,
     message: Cow<'static, str>,
     location: Option<Location>,
-    #[source]
     source: Option<Source>,
 }
 
-struct LocationSuffix<'a>(Option<&'a Location>);
-
-impl fmt::Display for LocationSuffix<'_> {
+impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(location) => write!(f, " (at {location})"),
-            None => Ok(()),
+        write!(f, "{}: {}", self.provider, self.message)?;
+        if let Some(location) = &self.location {
+            write!(f, " (at {location})")?;
         }
+        Ok(())
+    }
+}
+
+impl StdError for CredentialsError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
     }
 }
 

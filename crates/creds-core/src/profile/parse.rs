@@ -92,8 +92,7 @@ pub(crate) fn looks_secret(name: &str) -> bool {
 }
 
 /// A line that breaks the grammar. It names the line, never its text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} on line {line}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IniError {
     /// The 1-based line.
@@ -101,6 +100,14 @@ pub struct IniError {
     /// What is wrong, and what was expected.
     pub message: &'static str,
 }
+
+impl std::fmt::Display for IniError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} on line {}", self.message, self.line)
+    }
+}
+
+impl std::error::Error for IniError {}
 
 const SECTION_UNCLOSED: &str = "Profile definition must end with ']'";
 const SECTION_TRAILING: &str =
