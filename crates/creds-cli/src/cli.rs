@@ -133,7 +133,13 @@ pub(crate) enum Format {
 
 impl Cli {
     pub(crate) fn chain_builder(&self) -> creds::DefaultChainBuilder {
-        let builder = creds::DefaultChain::builder();
+        use std::io::IsTerminal as _;
+        // A credential_process may prompt (for an MFA code): let it read the terminal,
+        // and only a terminal, never a pipe meant for us.
+        let config = creds::ProviderConfig::new().with_extension(creds::process::StdinPassthrough(
+            std::io::stdin().is_terminal(),
+        ));
+        let builder = creds::DefaultChain::builder().config(config);
         match &self.profile {
             Some(profile) => builder.profile_name(profile.clone()),
             None => builder,

@@ -29,7 +29,6 @@ mod export;
 mod serve;
 mod status;
 
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -44,9 +43,6 @@ fn main() -> ExitCode {
     if let Err(code) = depth::enter() {
         return ExitCode::from(code);
     }
-    // A credential_process may prompt (for an MFA code): let it read the terminal, and
-    // only a terminal, never a pipe meant for us.
-    creds::process::set_default_stdin_passthrough(std::io::stdin().is_terminal());
     let ui = status::Ui::detect(cli.quiet);
     // `serve` answers many clients and refreshes in the background: two workers.
     // Everything else resolves once: one thread.

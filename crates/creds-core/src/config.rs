@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::profile::{Platform, ProfileFiles, ProfileSet};
-use crate::{Clock, CredentialsError, Env, Fs};
+use crate::{Clock, CredentialsError, Env, Extensions, Fs};
 
 /// How the profile in use was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,7 @@ pub struct ProviderConfig {
     credentials_file: Option<PathBuf>,
     platform: Platform,
     profiles: Arc<Mutex<Option<Arc<ProfileSet>>>>,
+    extensions: Extensions,
 }
 
 /// Compact: the parsed files are summarised, never dumped (they may hold secrets).
@@ -81,6 +82,7 @@ impl std::fmt::Debug for ProviderConfig {
             .field("credentials_file", &self.credentials_file)
             .field("platform", &self.platform)
             .field("profiles_loaded", &loaded)
+            .field("extensions", &self.extensions)
             .finish()
     }
 }
@@ -104,6 +106,7 @@ impl ProviderConfig {
             credentials_file: None,
             platform: Platform::current(),
             profiles: Arc::default(),
+            extensions: Extensions::new(),
         }
     }
 
@@ -162,6 +165,59 @@ impl ProviderConfig {
     /// Treats paths as on `platform` (for the cross-SDK file-location tests).
     pub fn with_platform(self, platform: Platform) -> Self {
         self.changed(|c| c.platform = platform)
+    }
+
+    /// Hands `value` to the providers built from this config: they find it by its type
+    /// with [`extension`](Self::extension). A value of the same type set before is
+    /// replaced; clones made before this call do not see it.
+    ///
+    /// This is how a program gives a provider what the environment and the files
+    /// cannot hold (a callback that asks for an MFA code, a shared HTTP client, a token
+    /// store) without a global. A crate that reads an extension defines a type of its
+    /// own for it, so that the type says whose it is; a third-party crate does the
+    /// same:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use creds_core::ProviderConfig;
+    ///
+    /// /// What `my-vault-provider` reads: the vault's address.
+    /// #[derive(Debug)]
+    /// pub struct VaultAddress(pub String);
+    ///
+    /// // The program:
+    /// let config = ProviderConfig::empty().with_extension(VaultAddress("http://127.0.0.1:8200".into()));
+    ///
+    /// // The provider crate, when it builds its provider from `config`:
+    /// let address: Option<Arc<VaultAddress>> = config.extension::<VaultAddress>();
+    /// assert_eq!(address.unwrap().0, "http://127.0.0.1:8200");
+    /// assert!(config.extension::<String>().is_none());
+    /// ```
+    ///
+    /// A lookup is typed, so asking for the wrong type cannot compile, let alone panic:
+    ///
+    /// ```compile_fail
+    /// # use std::sync::Arc;
+    /// # use creds_core::ProviderConfig;
+    /// let config = ProviderConfig::empty().with_extension(7_u32);
+    /// let wrong: Option<Arc<u32>> = config.extension::<String>();
+    /// ```
+    pub fn with_extension<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions = self.extensions.insert(Arc::new(value));
+        self
+    }
+
+    /// The value of type `T` that [`with_extension`](Self::with_extension) set, if any.
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.extensions.get::<T>()
+    }
+
+    /// The whole extension map, for state that providers create on first use and share
+    /// with every provider built from this config and its clones
+    /// ([`Extensions::get_or_insert_with`]): one HTTP connection pool for every hop of
+    /// a role chain, say.
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
     }
 
     // Any change of input starts a new, unloaded profile set, shared by later clones.

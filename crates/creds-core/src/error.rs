@@ -5,6 +5,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What kind of failure a [`CredentialsError`] is. The chain acts on it: only
 /// [`ErrorKind::NotConfigured`] moves on to the next source.
@@ -88,8 +89,26 @@ type Source = Arc<dyn StdError + Send + Sync + 'static>;
 ///
 /// It carries a [kind](ErrorKind) that the chain acts on, the name of the provider that
 /// failed, a message that says what to do next, the place in a file that caused it
-/// when there is one, and the underlying error. It never contains a secret: providers
-/// build messages from names and places, never from values.
+/// when there is one, and the underlying error. When a deadline or a timeout caused it,
+/// [`timeout`](Self::timeout) says which; when an AWS service refused,
+/// [`service_code`](Self::service_code) and [`request_id`](Self::request_id) give the
+/// service's error code and the request id to quote to AWS support. It never contains a
+/// secret: providers build messages from names and places, never from values.
+///
+/// ```
+/// use std::time::Duration;
+/// use creds_core::{CredentialsError, ErrorKind};
+///
+/// let err = CredentialsError::rejected("sts", "the role cannot be assumed")
+///     .with_service_error("AccessDenied", Some("f3a1-42".to_owned()));
+/// assert_eq!(err.service_code(), Some("AccessDenied"));
+/// assert_eq!(err.request_id(), Some("f3a1-42"));
+///
+/// let err = CredentialsError::timed_out("imds", "no answer", Duration::from_secs(1));
+/// assert_eq!(err.kind(), ErrorKind::Unavailable);
+/// assert_eq!(err.timeout(), Some(Duration::from_secs(1)));
+/// assert!(err.is_timeout());
+/// ```
 #[derive(Clone)]
 pub struct CredentialsError {
     kind: ErrorKind,
@@ -97,6 +116,15 @@ pub struct CredentialsError {
     message: Cow<'static, str>,
     location: Option<Location>,
     source: Option<Source>,
+    /// Rare details, boxed so that the common error stays small.
+    detail: Option<Box<Detail>>,
+}
+
+#[derive(Clone, Default)]
+struct Detail {
+    timeout: Option<Duration>,
+    service_code: Option<String>,
+    request_id: Option<String>,
 }
 
 impl fmt::Display for CredentialsError {
@@ -130,7 +158,20 @@ impl CredentialsError {
             message: message.into(),
             location: None,
             source: None,
+            detail: None,
         }
+    }
+
+    /// A timeout or a deadline passed after `after`: an
+    /// [`Unavailable`](ErrorKind::Unavailable) error for which
+    /// [`is_timeout`](Self::is_timeout) is true, so that callers (and adapters such as
+    /// the AWS SDK's `ProviderTimedOut`) can tell it from other unavailability.
+    pub fn timed_out(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+        after: Duration,
+    ) -> Self {
+        Self::new(ErrorKind::Unavailable, provider, message).with_timeout(after)
     }
 
     /// This source is absent: the chain tries the next one.
@@ -165,6 +206,45 @@ impl CredentialsError {
         Self::new(ErrorKind::Rejected, provider, message)
     }
 
+    /// A file could not be written (or its directory created) at `path`: an
+    /// [`Unavailable`](ErrorKind::Unavailable) error that names the path and the
+    /// reason, and keeps `error` as its source. [`Fs::write_atomic`](crate::Fs::write_atomic)
+    /// leaves the old file whole when it fails, and the message says so.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use creds_core::{CredentialsError, ErrorKind, Fs, FsFault};
+    ///
+    /// let fs = Fs::from_files([("/h/.aws/sso/cache/t.json", "{}")]).with_fault("/h", FsFault::NoSpace);
+    /// let path = Path::new("/h/.aws/sso/cache/t.json");
+    /// let err = fs.write_atomic(path, b"{\"new\": 1}").unwrap_err();
+    /// let err = CredentialsError::cannot_write("sso", path, err);
+    /// assert_eq!(err.kind(), ErrorKind::Unavailable);
+    /// assert!(err.message().contains("/h/.aws/sso/cache/t.json"));
+    /// ```
+    pub fn cannot_write(
+        provider: impl Into<Cow<'static, str>>,
+        path: &Path,
+        error: std::io::Error,
+    ) -> Self {
+        let reason = match error.kind() {
+            std::io::ErrorKind::PermissionDenied => {
+                "permission denied; make its directory writable by this user".to_owned()
+            }
+            std::io::ErrorKind::StorageFull => "the disk is full; free some space".to_owned(),
+            std::io::ErrorKind::NotFound => "its directory does not exist".to_owned(),
+            _ => error.to_string(),
+        };
+        Self::unavailable(
+            provider,
+            format!(
+                "cannot write {}: {reason} (the file there, if any, is unchanged)",
+                path.display()
+            ),
+        )
+        .with_source(error)
+    }
+
     /// Attaches the place in a file that caused the error.
     pub fn with_location(mut self, location: Location) -> Self {
         self.location = Some(location);
@@ -175,6 +255,30 @@ impl CredentialsError {
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.source = Some(Arc::new(source));
         self
+    }
+
+    /// Marks the error as caused by a timeout or deadline of `after` (see
+    /// [`timed_out`](Self::timed_out)).
+    pub fn with_timeout(mut self, after: Duration) -> Self {
+        self.detail_mut().timeout = Some(after);
+        self
+    }
+
+    /// Attaches an AWS service's error code (`AccessDenied`, `ExpiredToken`, ...) and
+    /// the id of the request it answered.
+    pub fn with_service_error(
+        mut self,
+        code: impl Into<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        let detail = self.detail_mut();
+        detail.service_code = Some(code.into());
+        detail.request_id = request_id;
+        self
+    }
+
+    fn detail_mut(&mut self) -> &mut Detail {
+        self.detail.get_or_insert_with(Box::default)
     }
 
     /// Replaces the provider name, keeping everything else (used when one provider
@@ -208,6 +312,28 @@ impl CredentialsError {
     pub fn location(&self) -> Option<&Location> {
         self.location.as_ref()
     }
+
+    /// Whether a timeout or a deadline caused the error.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout().is_some()
+    }
+
+    /// The timeout or deadline that passed, when one caused the error.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.detail.as_ref()?.timeout
+    }
+
+    /// The error code of the AWS service that refused (`AccessDenied`,
+    /// `ExpiredToken`, `InvalidIdentityToken`, `UnauthorizedException`, ...), if one
+    /// did.
+    pub fn service_code(&self) -> Option<&str> {
+        self.detail.as_ref()?.service_code.as_deref()
+    }
+
+    /// The request id of the AWS service's reply, if there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.detail.as_ref()?.request_id.as_deref()
+    }
 }
 
 impl fmt::Debug for CredentialsError {
@@ -218,6 +344,15 @@ impl fmt::Debug for CredentialsError {
             .field("message", &self.message);
         if let Some(location) = &self.location {
             s.field("location", &format_args!("{location}"));
+        }
+        if let Some(timeout) = self.timeout() {
+            s.field("timeout", &timeout);
+        }
+        if let Some(code) = self.service_code() {
+            s.field("service_code", &code);
+        }
+        if let Some(id) = self.request_id() {
+            s.field("request_id", &id);
         }
         if let Some(source) = &self.source {
             // Display, not Debug: a source's Debug may hold data its Display leaves out.

@@ -175,10 +175,9 @@ impl ProcessProviderBuilder {
     }
 
     /// Whether the program reads this process's stdin (to prompt for an MFA code) or
-    /// `/dev/null`. Default: the process-wide
-    /// [`default_stdin_passthrough`](crate::default_stdin_passthrough), off unless a
-    /// program turns it on. See [`set_default_stdin_passthrough`](crate::set_default_stdin_passthrough)
-    /// for what passthrough changes.
+    /// `/dev/null`. Default: the [`StdinPassthrough`](crate::StdinPassthrough)
+    /// extension of the config, off without one. See there for what passthrough
+    /// changes.
     pub fn stdin_passthrough(mut self, on: bool) -> Self {
         self.stdin = Some(on);
         self

@@ -66,8 +66,9 @@
 //!   arguments, variables and working directory.
 //! - The environment is inherited (the real one: the [`ProviderConfig`](creds_core::ProviderConfig)'s injected
 //!   [`Env`](creds_core::Env) is for reading settings, not for children). stdin is
-//!   `/dev/null` unless passthrough is on ([`set_default_stdin_passthrough`], which the
-//!   `creds` CLI turns on when its stdin is a terminal).
+//!   `/dev/null` unless passthrough is on (the [`StdinPassthrough`] extension of the
+//!   [`ProviderConfig`](creds_core::ProviderConfig), which the `creds` CLI sets when its
+//!   stdin is a terminal).
 //! - stdout is read up to [`max_output`](ProcessProviderBuilder::max_output) (64 KiB);
 //!   stderr is drained, its first 4 KiB kept and shown in the error when the program
 //!   fails. The two are never mixed.
@@ -153,7 +154,4 @@ mod test_alloc;
 pub use builder::ProcessProviderBuilder;
 pub use output::parse_output;
 pub use profile::PROFILE_HANDLER_PRIORITY;
-pub use provider::{
-    DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, default_stdin_passthrough,
-    set_default_stdin_passthrough,
-};
+pub use provider::{DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, StdinPassthrough};

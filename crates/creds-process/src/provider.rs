@@ -1,7 +1,6 @@
 //! [`ProcessProvider`]: runs the program, checks what it printed.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use creds_core::{
@@ -28,36 +27,32 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// alone can pass 1 KiB.)
 pub const DEFAULT_MAX_OUTPUT: usize = 64 * 1024;
 
-static DEFAULT_STDIN_PASSTHROUGH: AtomicBool = AtomicBool::new(false);
-
-/// Sets the process-wide default for stdin passthrough: whether programs started by a
-/// [`ProcessProvider`] that was not told otherwise with
-/// [`stdin_passthrough`](ProcessProviderBuilder::stdin_passthrough) read this
-/// process's stdin, or `/dev/null`. That includes every provider built for a
-/// `credential_process` profile.
+/// Whether programs started by a [`ProcessProvider`] read this process's stdin, or
+/// `/dev/null`, unless the builder says otherwise with
+/// [`stdin_passthrough`](ProcessProviderBuilder::stdin_passthrough): an extension of the
+/// [`ProviderConfig`] the providers are built from (see
+/// [`ProviderConfig::with_extension`]), so it reaches every provider built for a
+/// `credential_process` profile too.
 ///
-/// Off by default: a library should not let a helper read its stdin. A command line
-/// tool turns it on at start-up when its stdin is a terminal, so that helpers can
-/// prompt for an MFA code (the `creds` CLI does):
+/// Off when absent: a library should not let a helper read its stdin. A command line
+/// tool turns it on when its stdin is a terminal, so that helpers can prompt for an MFA
+/// code (the `creds` CLI does):
 ///
 /// ```
 /// use std::io::IsTerminal as _;
+/// use creds_core::ProviderConfig;
+/// use creds_process::StdinPassthrough;
 ///
-/// creds_process::set_default_stdin_passthrough(std::io::stdin().is_terminal());
+/// let config = ProviderConfig::new().with_extension(StdinPassthrough(std::io::stdin().is_terminal()));
+/// # let _ = config;
 /// ```
 ///
 /// With passthrough the program also stays in this process's process group (a
 /// program in another group that reads the terminal is stopped by `SIGTTIN`), so a
 /// timeout kills only the program, not what it started; and its stderr is copied to
 /// this process's stderr as well as kept for errors, so that its prompts are seen.
-pub fn set_default_stdin_passthrough(on: bool) {
-    DEFAULT_STDIN_PASSTHROUGH.store(on, Ordering::Relaxed);
-}
-
-/// The process-wide default set by [`set_default_stdin_passthrough`].
-pub fn default_stdin_passthrough() -> bool {
-    DEFAULT_STDIN_PASSTHROUGH.load(Ordering::Relaxed)
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StdinPassthrough(pub bool);
 
 /// Credentials from an external program that prints them as JSON: the shared files'
 /// `credential_process`, the JavaScript SDK's `fromProcess`, Go's `processcreds`.
@@ -161,7 +156,11 @@ impl ProcessProvider {
         let limits = Limits {
             timeout: self.timeout,
             max_output: self.max_output,
-            stdin: self.stdin.unwrap_or_else(default_stdin_passthrough),
+            stdin: self.stdin.unwrap_or_else(|| {
+                self.config
+                    .extension::<StdinPassthrough>()
+                    .is_some_and(|on| on.0)
+            }),
             #[cfg(test)]
             fail_kill: false,
         };

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use creds_core::{ErrorKind, ManualClock, ProvideCredentials, ProviderConfig};
-use creds_process::ProcessProvider;
+use creds_process::{ProcessProvider, StdinPassthrough};
 
 use crate::support::*;
 
@@ -367,7 +367,6 @@ fn stdin_checks_with_a_pipe_as_stdin() {
     );
     let scripts = Scripts::new();
     let command = stdin_reporter(&scripts);
-    assert!(!creds_process::default_stdin_passthrough());
     let creds = block_on(ProcessProvider::new(command.clone()).provide_credentials()).unwrap();
     assert_eq!(creds.access_key_id(), "/dev/null eof");
 
@@ -378,15 +377,19 @@ fn stdin_checks_with_a_pipe_as_stdin() {
     // The parent closed its end of the pipe: the script reads end of file from it.
     assert_eq!(creds.access_key_id(), format!("{} eof", ours.display()));
 
-    // The process-wide default, which the CLI sets; a builder's choice wins over it.
-    creds_process::set_default_stdin_passthrough(true);
-    let by_default = block_on(ProcessProvider::new(command.clone()).provide_credentials());
+    // The config's extension, which the CLI sets; a builder's choice wins over it.
+    let config = ProviderConfig::empty().with_extension(StdinPassthrough(true));
+    let by_default = ProcessProvider::builder()
+        .config(config.clone())
+        .command_line(command.clone())
+        .build();
+    let by_default = block_on(by_default.provide_credentials());
     let overridden = ProcessProvider::builder()
+        .config(config)
         .command_line(command)
         .stdin_passthrough(false)
         .build();
     let overridden = block_on(overridden.provide_credentials());
-    creds_process::set_default_stdin_passthrough(false);
     assert_eq!(
         by_default.unwrap().access_key_id(),
         format!("{} eof", ours.display())

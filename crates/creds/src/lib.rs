@@ -91,7 +91,7 @@ pub use creds_imds as imds;
 #[cfg(feature = "imds")]
 pub use creds_imds::{ImdsProvider, ImdsProviderBuilder};
 /// The `creds-process` crate: [`ProcessProvider`], the output parser and the
-/// process-wide stdin passthrough switch.
+/// [`StdinPassthrough`](creds_process::StdinPassthrough) extension.
 #[cfg(feature = "process")]
 pub use creds_process as process;
 #[cfg(feature = "process")]
