@@ -40,8 +40,12 @@ impl CredentialsChain {
     }
 
     /// The default chain: every registered provider factory, in order, built from
-    /// `config`.
+    /// `config`. When the registry has a conflict ([`registry::check`](crate::registry::check)),
+    /// the chain holds one provider that fails with it.
     pub fn from_registry(config: &ProviderConfig) -> Self {
+        if let Err(error) = crate::registry::check() {
+            return CredentialsChain::new().push(Broken(error));
+        }
         let providers = crate::registry::provider_factories()
             .into_iter()
             .filter_map(|factory| factory.build(config))
@@ -115,6 +119,20 @@ impl CredentialsChain {
         }
         let err = CredentialsError::not_configured("chain", trace.none_found_message());
         (Err(err), trace)
+    }
+}
+
+/// Fails with the error it holds: a chain that cannot be built.
+#[derive(Debug)]
+struct Broken(CredentialsError);
+
+impl ProvideCredentials for Broken {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(Err(self.0.clone())))
+    }
+
+    fn name(&self) -> &'static str {
+        "registry"
     }
 }
 

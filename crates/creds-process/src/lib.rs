@@ -128,7 +128,7 @@
 //!   to the process), aws-config runs the process; `creds-profile` uses the keys.
 //! - A profile with SSO settings and `credential_process`: Go v2, botocore and
 //!   aws-config use SSO, JS the process; SSO handlers come first
-//!   ([`PROFILE_HANDLER_PRIORITY`]).
+//!   (`creds_core::registry::priority::PROCESS` is after `SSO`).
 //! - The timeout: Go (v1 and v2) has one, one minute, JS and botocore none. Go v1 does
 //!   not kill the program when it expires; here it dies with its process group.
 //! - Errors: Go v1 quotes the whole output when it is not JSON, secrets included; here
@@ -153,5 +153,4 @@ mod test_alloc;
 
 pub use builder::ProcessProviderBuilder;
 pub use output::parse_output;
-pub use profile::PROFILE_HANDLER_PRIORITY;
 pub use provider::{DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT, ProcessProvider, StdinPassthrough};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use creds_core::profile::{Profile, ProfileSet};
-use creds_core::registry::ProfileHandler;
+use creds_core::registry::{ProfileHandler, priority};
 use creds_core::{CredentialsError, Location, ProviderConfig, SharedProvider, inventory};
 
 use crate::ProcessProviderBuilder;
@@ -13,11 +13,6 @@ use crate::provider::{NAME, Source};
 
 /// The property that names the command.
 const KEY: &str = "credential_process";
-
-/// The handler's priority (lower is asked first): after web identity and SSO profiles,
-/// as Go v2, botocore and aws-config order them (JS checks `credential_process`
-/// before SSO). Static keys are checked before any handler, by creds-profile.
-pub const PROFILE_HANDLER_PRIORITY: u32 = 400;
 
 /// A profile's command, its account id and where the command was written.
 pub(crate) struct Found {
@@ -132,4 +127,6 @@ fn build(
     Ok(Arc::new(provider))
 }
 
-inventory::submit! { ProfileHandler::new(NAME, PROFILE_HANDLER_PRIORITY, claims, build) }
+// After web identity and SSO profiles, as Go v2, botocore and aws-config order them
+// (JS checks `credential_process` before SSO).
+inventory::submit! { ProfileHandler::new(NAME, priority::PROCESS, claims, build) }

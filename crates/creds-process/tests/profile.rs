@@ -29,7 +29,7 @@ fn the_handler_is_registered_and_claims_credential_process_profiles() {
         .into_iter()
         .find(|h| h.name() == "process")
         .expect("registered");
-    assert_eq!(handler.priority(), creds_process::PROFILE_HANDLER_PRIORITY);
+    assert_eq!(handler.priority(), registry::priority::PROCESS);
     let profiles = config.profile_set().unwrap();
     let proc = profiles.profile("proc").unwrap();
     assert!(handler.claims(proc));

@@ -270,6 +270,7 @@ pub(crate) fn walk<'a>(
     profiles: &'a ProfileSet,
     name: &str,
 ) -> Result<Walk<'a>, CredentialsError> {
+    registry::check()?;
     let mut profile = match profiles.profile(name) {
         Some(profile) => profile,
         None => return Err(missing_profile(config, profiles, name)),

@@ -75,3 +75,44 @@ fn named_source(
     };
     Err(CredentialsError::invalid_config(NAME, message).with_location(location.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use creds_core::{Env, ErrorKind, Fs, ProvideCredentials, ProviderConfig};
+
+    use crate::ProfileProvider;
+
+    /// The library's own tests link no role assumer (the integration tests link a fake
+    /// one): a role profile must say which crate and feature it needs.
+    #[test]
+    fn a_role_profile_without_creds_sts_names_the_crate_and_feature() {
+        assert!(creds_core::registry::role_assumer().is_none());
+        let config = ProviderConfig::empty()
+            .with_env(Env::from_pairs([("HOME", "/h")]))
+            .with_fs(Fs::from_files([
+                (
+                    "/h/.aws/config",
+                    "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
+                ),
+                (
+                    "/h/.aws/credentials",
+                    "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = BASESECRET\n",
+                ),
+            ]))
+            .with_profile_name("dev");
+        let provider = ProfileProvider::new(&config);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let err = runtime
+            .block_on(provider.provide_credentials())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(
+            err.message(),
+            "profile 'dev' is a role profile (role_arn), which needs the creds-sts crate, not \
+             linked into this program: enable the `sts` feature of `creds`"
+        );
+        assert!(!format!("{err} {err:?}").contains("BASESECRET"));
+    }
+}

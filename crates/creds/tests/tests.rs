@@ -40,6 +40,8 @@ fn every_enabled_feature_is_registered_in_order() {
         expected.push("imds");
     }
     assert_eq!(creds::linked_providers(), expected);
+    // Every crate registers its own names: no two of them conflict.
+    creds::core::registry::check().unwrap();
     #[cfg(feature = "env")]
     assert!(creds::core::registry::credential_source("Environment").is_some());
     assert_eq!(
