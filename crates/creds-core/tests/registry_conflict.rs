@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use creds_core::registry::{self, ProviderFactory, order};
 use creds_core::{
-    Credentials, CredentialsChain, ErrorKind, ProvideCredentials, ProviderConfig, SharedProvider,
-    inventory,
+    Credentials, CredentialsChain, ErrorKind, ProviderConfig, SharedProvider, inventory,
 };
 
 fn first(_: &ProviderConfig) -> Option<SharedProvider> {
