@@ -15,9 +15,13 @@
 //! - A deadline never lies past the expiration, so a hit never serves expired
 //!   credentials.
 //! - One fetch at a time: the first caller that needs one registers a flight; others
-//!   either keep the current credentials (advisory window) or wait on the flight's
-//!   `watch` channel and share its outcome, success or failure. A flight whose fetch is
-//!   dropped or panics is cleared by a guard, and a waiter takes over.
+//!   either keep the current credentials (advisory window) or join the flight and
+//!   share its outcome, success or failure. The fetch's future belongs to the flight,
+//!   not to a caller: whichever caller is polled drives it ([`flight`]), so a caller
+//!   that drops its future cancels nothing, and the last to leave hands the fetch to a
+//!   spawned task. A fetch that panics clears its flight; one past the deadline is
+//!   dropped and fails (the deadline is kept by a timer thread of its own, so it works
+//!   under any executor).
 
 use std::cell::RefCell;
 use std::collections::hash_map::RandomState;
@@ -30,7 +34,8 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use thread_local::ThreadLocal;
 use tokio::runtime::{Handle, RuntimeFlavor};
-use tokio::sync::watch;
+
+use self::flight::Flight;
 
 use crate::clock::to_nanos;
 use crate::{
@@ -41,6 +46,9 @@ const DEFAULT_ADVISORY_WINDOW: Duration = Duration::from_secs(5 * 60);
 const DEFAULT_MANDATORY_WINDOW: Duration = Duration::from_secs(60);
 const DEFAULT_ADVISORY_JITTER: Duration = Duration::from_secs(60);
 const DEFAULT_MANDATORY_JITTER: Duration = Duration::from_secs(10);
+/// How long one fetch may take, all of it: aws-config's identity cache gives 5 s, which
+/// cuts off a role chain or a credential process that asks for an MFA code.
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
 /// After a fetch ends, how long the cache waits before it starts another one while it
 /// still holds credentials that have not expired. It keeps a failing source from being
@@ -71,6 +79,12 @@ const REFRESH_PAUSE: Duration = Duration::from_secs(10);
 /// - **Short-lived credentials** (a lifetime shorter than the windows) are used for at
 ///   least half their lifetime before a refresh starts, and three quarters before
 ///   callers wait, instead of being refetched on every call.
+/// - **Deadline** (default 30 seconds): a fetch that takes longer, every source of a
+///   chain and every hop of a role chain included, is cancelled, and its callers get
+///   an error for which [`is_timeout`](CredentialsError::is_timeout) is true and which
+///   names the source that was still running ([`ProvideCredentials::running`]). A
+///   caller that stops waiting (drops its future) does not cancel the fetch that
+///   others wait for.
 /// - **Stale on failure:** a failed refresh keeps serving the credentials while they
 ///   have not expired, with a warning in the log; credentials past their expiration are
 ///   never served, the error is returned instead. A provider that returns credentials
@@ -184,6 +198,10 @@ impl ProvideCredentials for CredentialsCache {
     fn name(&self) -> &'static str {
         self.inner.provider.name()
     }
+
+    fn running(&self) -> Option<String> {
+        self.inner.provider.running()
+    }
 }
 
 impl fmt::Debug for CredentialsCache {
@@ -192,6 +210,7 @@ impl fmt::Debug for CredentialsCache {
             .field("provider", &self.inner.provider.name())
             .field("windows", &self.inner.windows)
             .field("expire_after", &self.inner.expire_after)
+            .field("deadline", &self.inner.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -214,6 +233,7 @@ pub struct CredentialsCacheBuilder {
     windows: Windows,
     expire_after: Option<Duration>,
     clock: Clock,
+    deadline: Duration,
 }
 
 impl Default for CredentialsCacheBuilder {
@@ -227,6 +247,7 @@ impl Default for CredentialsCacheBuilder {
             },
             expire_after: None,
             clock: Clock::system(),
+            deadline: DEFAULT_DEADLINE,
         }
     }
 }
@@ -269,6 +290,18 @@ impl CredentialsCacheBuilder {
         self
     }
 
+    /// How long a fetch may take in all, every source the provider tries and every hop
+    /// of a role chain included (default: 30 seconds). When it passes, the fetch is
+    /// cancelled and its callers get an [`Unavailable`](crate::ErrorKind::Unavailable)
+    /// error for which [`is_timeout`](CredentialsError::is_timeout) is true, naming
+    /// the source that was still running (or the cached credentials, if they have not
+    /// expired). `Duration::MAX` means no deadline. It is measured in real time, not on
+    /// the [`clock`](Self::clock), and needs no runtime timer.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// Where the cache reads the time. Default: the system clock.
     pub fn clock(mut self, clock: impl Into<Clock>) -> Self {
         self.clock = clock.into();
@@ -288,6 +321,7 @@ impl CredentialsCacheBuilder {
                 clock: self.clock,
                 windows: self.windows,
                 expire_after: self.expire_after,
+                deadline: self.deadline,
                 generation: AtomicU64::new(1),
                 locals: ThreadLocal::new(),
                 state: Mutex::new(State {
@@ -317,6 +351,7 @@ struct Inner {
     clock: Clock,
     windows: Windows,
     expire_after: Option<Duration>,
+    deadline: Duration,
     /// Bumped, under the state lock, on every change to the state.
     generation: AtomicU64,
     locals: ThreadLocal<Padded<RefCell<Option<Slot>>>>,
@@ -344,7 +379,7 @@ struct Slot {
 
 struct State {
     current: Option<Stored>,
-    flight: Option<Flight>,
+    flight: Option<Arc<Flight>>,
     /// How many fetches were started: identifies each flight.
     attempts: u64,
     /// No refresh starts before this while the current credentials are usable.
@@ -361,18 +396,13 @@ struct Stored {
     mandatory_at: Timestamp,
 }
 
-/// The fetch in flight; waiters subscribe to `done`.
-struct Flight {
-    attempt: u64,
-    done: watch::Sender<Option<Outcome>>,
-}
-
 /// What the slow path decided, under the lock.
 enum Step {
     Serve(Credentials),
-    Wait(watch::Receiver<Option<Outcome>>),
-    Fetch(FlightGuard),
-    ServeAndRefresh(Credentials, FlightGuard, Handle),
+    /// Wait for the flight (helping to drive it).
+    Join(Arc<Flight>),
+    /// Serve these and let a spawned task drive the flight.
+    ServeAndRefresh(Credentials, Arc<Flight>, Handle),
 }
 
 impl Inner {
@@ -392,28 +422,19 @@ impl Inner {
     }
 
     async fn slow_path(self: &Arc<Self>) -> Outcome {
-        loop {
-            match self.step() {
-                Step::Serve(creds) => return Ok(creds),
-                Step::ServeAndRefresh(creds, flight, handle) => {
-                    handle.spawn(async move {
-                        // The outcome is stored (or logged) by the flight itself.
-                        let _ = flight.run().await;
-                    });
-                    return Ok(creds);
-                }
-                Step::Fetch(flight) => {
-                    let outcome = flight.run().await;
-                    return self.settle(outcome);
-                }
-                Step::Wait(mut done) => {
-                    let outcome = match done.wait_for(Option::is_some).await {
-                        Ok(outcome) => outcome.clone().expect("waited for Some"),
-                        // The fetch was dropped before it finished: look again.
-                        Err(_) => continue,
-                    };
-                    return self.settle(outcome);
-                }
+        match self.step() {
+            Step::Serve(creds) => Ok(creds),
+            Step::ServeAndRefresh(creds, flight, handle) => {
+                let join = flight.join(self);
+                handle.spawn(async move {
+                    // The outcome is stored (or logged) by the flight itself.
+                    let _ = join.await;
+                });
+                Ok(creds)
+            }
+            Step::Join(flight) => {
+                let outcome = flight.join(self).await;
+                self.settle(outcome)
             }
         }
     }
@@ -424,8 +445,8 @@ impl Inner {
         let generation = self.generation.load(Ordering::Acquire);
         let Some(stored) = state.current.as_ref().filter(|s| s.usable_at(now)) else {
             return match &state.flight {
-                Some(flight) => Step::Wait(flight.done.subscribe()),
-                None => Step::Fetch(self.start_flight(&mut state)),
+                Some(flight) => Step::Join(Arc::clone(flight)),
+                None => Step::Join(self.start_flight(&mut state)),
             };
         };
         let refresh_at = stored.advisory_at.max(state.pause_until);
@@ -434,9 +455,9 @@ impl Inner {
         }
         let must_wait = now >= stored.mandatory_at;
         match (&state.flight, must_wait) {
-            (Some(flight), true) => Step::Wait(flight.done.subscribe()),
+            (Some(flight), true) => Step::Join(Arc::clone(flight)),
             (Some(_), false) => Step::Serve(self.remember(generation, stored, stored.mandatory_at)),
-            (None, true) => Step::Fetch(self.start_flight(&mut state)),
+            (None, true) => Step::Join(self.start_flight(&mut state)),
             // Only a multi-thread runtime is sure to run a spawned task: a current-thread
             // one may sit idle after this call, and the refresh with it.
             (None, false) => match Handle::try_current() {
@@ -444,7 +465,7 @@ impl Inner {
                     let creds = self.remember(generation, stored, stored.mandatory_at);
                     Step::ServeAndRefresh(creds, self.start_flight(&mut state), handle)
                 }
-                _ => Step::Fetch(self.start_flight(&mut state)),
+                _ => Step::Join(self.start_flight(&mut state)),
             },
         }
     }
@@ -476,18 +497,36 @@ impl Inner {
         }
     }
 
-    fn start_flight(self: &Arc<Self>, state: &mut State) -> FlightGuard {
+    fn start_flight(self: &Arc<Self>, state: &mut State) -> Arc<Flight> {
         state.attempts += 1;
         let attempt = state.attempts;
-        state.flight = Some(Flight {
-            attempt,
-            done: watch::Sender::new(None),
+        let provider = Arc::clone(&self.provider);
+        let name = provider.name();
+        let fetch: flight::Fetch = Box::pin(async move {
+            tracing::debug!(provider = name, attempt, "fetching credentials");
+            provider.provide_credentials().await
         });
-        FlightGuard {
-            inner: Arc::clone(self),
-            attempt,
-            finished: false,
+        let flight = Flight::new(attempt, fetch, self.deadline);
+        state.flight = Some(Arc::clone(&flight));
+        flight
+    }
+
+    /// Forgets flight `attempt` without an outcome (its fetch panicked).
+    fn abandon(&self, attempt: u64) {
+        let mut state = self.lock_state();
+        if state
+            .flight
+            .take_if(|flight| flight.attempt == attempt)
+            .is_some()
+        {
+            self.generation.fetch_add(1, Ordering::Release);
         }
+        drop(state);
+        tracing::debug!(
+            provider = self.provider.name(),
+            attempt,
+            "credentials fetch abandoned: the provider panicked"
+        );
     }
 
     /// Stores the outcome of a fetch and hands it to the waiters.
@@ -496,7 +535,7 @@ impl Inner {
         let outcome = result.and_then(|creds| self.accept(creds, now));
         let name = self.provider.name();
         let mut state = self.lock_state();
-        let flight = state.flight.take_if(|flight| flight.attempt == attempt);
+        state.flight.take_if(|flight| flight.attempt == attempt);
         let id = self.generation.fetch_add(1, Ordering::Release) + 1;
         match &outcome {
             Ok(creds) => {
@@ -518,9 +557,6 @@ impl Inner {
         }
         state.pause_until = later(now, REFRESH_PAUSE);
         drop(state);
-        if let Some(flight) = flight {
-            flight.done.send_replace(Some(outcome.clone()));
-        }
         outcome
     }
 
@@ -605,51 +641,6 @@ impl Stored {
     }
 }
 
-/// Owns a flight: runs the fetch, and clears the flight if the fetch is dropped (its
-/// caller cancelled, its runtime shut down) or panics, so that a waiter takes over.
-struct FlightGuard {
-    inner: Arc<Inner>,
-    attempt: u64,
-    finished: bool,
-}
-
-impl FlightGuard {
-    async fn run(mut self) -> Outcome {
-        let name = self.inner.provider.name();
-        tracing::debug!(
-            provider = name,
-            attempt = self.attempt,
-            "fetching credentials"
-        );
-        let result = self.inner.provider.provide_credentials().await;
-        let outcome = self.inner.finish(self.attempt, result);
-        self.finished = true;
-        outcome
-    }
-}
-
-impl Drop for FlightGuard {
-    fn drop(&mut self) {
-        if self.finished {
-            return;
-        }
-        let mut state = self.inner.lock_state();
-        if state
-            .flight
-            .take_if(|flight| flight.attempt == self.attempt)
-            .is_some()
-        {
-            self.inner.generation.fetch_add(1, Ordering::Release);
-        }
-        drop(state);
-        tracing::debug!(
-            provider = self.inner.provider.name(),
-            attempt = self.attempt,
-            "credentials fetch dropped before it finished"
-        );
-    }
-}
-
 /// xorshift64*, seeded from the standard library's random hasher keys: enough to
 /// spread refresh points, without a dependency.
 struct Rng(u64);
@@ -696,5 +687,6 @@ fn later(time: Timestamp, by: Duration) -> Timestamp {
         .unwrap_or(Timestamp::MAX)
 }
 
+mod flight;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -28,9 +29,23 @@ use crate::{
 /// assert_eq!(trace.entries().len(), 1);
 /// # });
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CredentialsChain {
     providers: Vec<SharedProvider>,
+    /// Whose turn it is while a fetch runs (`usize::MAX`: nobody's), for
+    /// [`running`](ProvideCredentials::running).
+    turn: Arc<AtomicUsize>,
+}
+
+const NO_TURN: usize = usize::MAX;
+
+impl Default for CredentialsChain {
+    fn default() -> Self {
+        CredentialsChain {
+            providers: Vec::new(),
+            turn: Arc::new(AtomicUsize::new(NO_TURN)),
+        }
+    }
 }
 
 impl CredentialsChain {
@@ -50,7 +65,10 @@ impl CredentialsChain {
             .into_iter()
             .filter_map(|factory| factory.build(config))
             .collect();
-        CredentialsChain { providers }
+        CredentialsChain {
+            providers,
+            ..Self::default()
+        }
     }
 
     /// Adds a provider at the end.
@@ -94,7 +112,9 @@ impl CredentialsChain {
         mut on_try: impl FnMut(&'static str),
     ) -> (Result<Credentials, CredentialsError>, Trace) {
         let mut trace = Trace::default();
-        for provider in &self.providers {
+        let _turn = Turn(&self.turn);
+        for (i, provider) in self.providers.iter().enumerate() {
+            self.turn.store(i, Ordering::Relaxed);
             on_try(provider.name());
             let started = Instant::now();
             let result = provider.provide_credentials().await;
@@ -136,6 +156,15 @@ impl ProvideCredentials for Broken {
     }
 }
 
+/// Clears the turn when a fetch ends, or is dropped.
+struct Turn<'a>(&'a AtomicUsize);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.store(NO_TURN, Ordering::Relaxed);
+    }
+}
+
 impl ProvideCredentials for CredentialsChain {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         Box::pin(async move { self.provide_traced().await.0 })
@@ -143,6 +172,16 @@ impl ProvideCredentials for CredentialsChain {
 
     fn name(&self) -> &'static str {
         "chain"
+    }
+
+    /// The provider whose turn it is (and what it says it runs): `profile`, or
+    /// `profile: ...` when it says more.
+    fn running(&self) -> Option<String> {
+        let provider = self.providers.get(self.turn.load(Ordering::Relaxed))?;
+        Some(match provider.running() {
+            Some(inner) => format!("{}: {inner}", provider.name()),
+            None => provider.name().to_owned(),
+        })
     }
 }
 

@@ -79,6 +79,7 @@ mod fs;
 pub mod profile;
 mod provider;
 pub mod registry;
+mod timer;
 
 pub use cache::{CacheFuture, CredentialsCache, CredentialsCacheBuilder};
 pub use chain::{CredentialsChain, Found, Outcome, Trace, TraceEntry};

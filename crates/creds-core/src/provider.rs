@@ -44,6 +44,13 @@ pub trait ProvideCredentials: Send + Sync + std::fmt::Debug {
 
     /// A short name for logs, errors and `creds explain` (`"environment"`, `"profile"`).
     fn name(&self) -> &'static str;
+
+    /// While a fetch runs, what it is waiting on, if the provider can say (a chain
+    /// names the provider whose turn it is, a profile provider the hop of its role
+    /// chain): named in the error when the cache's deadline passes. `None` by default.
+    fn running(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Fixed credentials are a provider of themselves.
@@ -65,5 +72,9 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 
     fn name(&self) -> &'static str {
         (**self).name()
+    }
+
+    fn running(&self) -> Option<String> {
+        (**self).running()
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc;
 use std::task::{Context, Poll, Waker};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 
 use super::*;
 use crate::{ErrorKind, ManualClock};
@@ -162,12 +162,10 @@ async fn until(mut condition: impl FnMut() -> bool) {
 }
 
 impl CredentialsCache {
+    /// The callers waiting for the flight, the one that polls its fetch included.
     fn waiters(&self) -> usize {
         let state = self.inner.lock_state();
-        state
-            .flight
-            .as_ref()
-            .map_or(0, |flight| flight.done.receiver_count())
+        state.flight.as_ref().map_or(0, |flight| flight.waiters())
     }
 
     fn in_flight(&self) -> bool {
@@ -271,8 +269,8 @@ async fn thousand_callers_at_expiry_cause_one_fetch() {
     clock.set(at(HOUR));
     let callers = pile_up(&cache, 1000).await;
     fake.started(2).await;
-    // One caller fetches, the 999 others wait for it.
-    until(|| cache.waiters() == 999).await;
+    // One caller drives the fetch, and all of them wait for it.
+    until(|| cache.waiters() == 1000).await;
     fake.release(1);
     for outcome in join_all(callers).await {
         assert_eq!(akid(outcome), "AKID2");
@@ -290,7 +288,7 @@ async fn thousand_callers_share_one_failure() {
     clock.set(at(HOUR));
     let callers = pile_up(&cache, 1000).await;
     fake.started(2).await;
-    until(|| cache.waiters() == 999).await;
+    until(|| cache.waiters() == 1000).await;
     fake.release(1);
     for outcome in join_all(callers).await {
         let error = outcome.expect_err("expired credentials were served");
@@ -396,7 +394,7 @@ async fn mandatory_window_waits_for_the_refresh() {
     clock.set(earlier(at(HOUR), 30 * Duration::from_secs(1)));
     let callers = pile_up(&cache, 2).await;
     fake.started(2).await;
-    until(|| cache.waiters() == 1).await;
+    until(|| cache.waiters() == 2).await;
     for _ in 0..10 {
         tokio::task::yield_now().await;
     }
@@ -748,23 +746,121 @@ async fn hits_on_every_thread_see_a_refresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dropped_fetch_is_taken_over_by_a_waiter() {
+async fn a_caller_that_leaves_does_not_cancel_the_fetch_the_others_wait_for() {
     let fake = Fake::gated(hourly);
     let (cache, _clock) = cache_for(&fake);
-    let fetcher = pile_up(&cache, 1).await.remove(0);
+    let first = pile_up(&cache, 1).await.remove(0);
     fake.started(1).await;
-    let waiter = pile_up(&cache, 1).await.remove(0);
-    until(|| cache.waiters() == 1).await;
+    let second = pile_up(&cache, 1).await.remove(0);
+    until(|| cache.waiters() == 2).await;
 
-    fetcher.abort();
-    assert!(fetcher.await.unwrap_err().is_cancelled());
-    fake.started(2).await;
+    first.abort();
+    assert!(first.await.unwrap_err().is_cancelled());
+    until(|| cache.waiters() == 1).await;
     fake.release(1);
-    let outcome = tokio::time::timeout(PATIENCE, waiter)
+    let outcome = tokio::time::timeout(PATIENCE, second)
         .await
         .expect("the waiter hung");
-    assert_eq!(akid(outcome.unwrap()), "AKID2");
+    // The same fetch finished: it was not started again.
+    assert_eq!(akid(outcome.unwrap()), "AKID1");
+    assert_eq!(fake.calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_caller_leaves_a_task_finishes_the_fetch() {
+    let fake = Fake::gated(hourly);
+    let (cache, _clock) = cache_for(&fake);
+    let callers = pile_up(&cache, 3).await;
+    fake.started(1).await;
+    until(|| cache.waiters() == 3).await;
+    for caller in callers {
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+    }
+    fake.release(1);
+    // The fetch finishes with nobody waiting, and its credentials are stored.
+    until(|| !cache.in_flight()).await;
+    assert_eq!(akid(call(&cache).await), "AKID1");
+    assert_eq!(fake.calls(), 1);
+}
+
+/// A provider that never answers.
+#[derive(Debug)]
+struct Hangs;
+
+impl ProvideCredentials for Hangs {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::pending())
+    }
+
+    fn name(&self) -> &'static str {
+        "hangs"
+    }
+}
+
+#[test]
+fn a_fetch_past_its_deadline_fails_naming_the_source_that_was_running() {
+    // No timer in this runtime: the deadline needs none.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let chain = crate::CredentialsChain::new()
+        .push(Fails(ErrorKind::NotConfigured))
+        .push(Hangs);
+    let cache = CredentialsCache::builder()
+        .deadline(Duration::from_millis(200))
+        .build(chain);
+    let started = std::time::Instant::now();
+    let err = runtime.block_on(cache.provide_credentials()).unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert!(err.is_timeout());
+    assert_eq!(err.timeout(), Some(Duration::from_millis(200)));
+    assert_eq!(err.provider(), "chain");
+    assert!(
+        err.message()
+            .starts_with("no credentials within the deadline of 200ms: hangs was still running"),
+        "{err}"
+    );
+    // The flight is over: the next call starts a new fetch.
+    assert!(!cache.in_flight());
+}
+
+#[test]
+fn past_the_deadline_a_refresh_keeps_the_cached_credentials() {
+    let fake = Fake::gated(hourly);
+    let clock = ManualClock::new(t0());
+    let cache = CredentialsCache::builder()
+        .clock(clock.clone())
+        .advisory_jitter(Duration::ZERO)
+        .mandatory_jitter(Duration::ZERO)
+        .deadline(Duration::from_millis(100))
+        .build_shared(Arc::clone(&fake) as SharedProvider);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    fake.release(1);
+    assert_eq!(akid(runtime.block_on(cache.provide_credentials())), "AKID1");
+    // In the mandatory window the refresh hangs: after the deadline the cached
+    // credentials, which have not expired, are served.
+    clock.set(earlier(at(HOUR), Duration::from_secs(30)));
+    assert_eq!(akid(runtime.block_on(cache.provide_credentials())), "AKID1");
     assert_eq!(fake.calls(), 2);
+}
+
+/// Fails with its kind.
+#[derive(Debug)]
+struct Fails(ErrorKind);
+
+impl ProvideCredentials for Fails {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let err = CredentialsError::new(self.0, "fails", "because");
+        Box::pin(async move { Err(err) })
+    }
+
+    fn name(&self) -> &'static str {
+        "fails"
+    }
 }
 
 #[test]
