@@ -60,8 +60,14 @@ pub struct ProviderConfig {
     config_file: Option<PathBuf>,
     credentials_file: Option<PathBuf>,
     platform: Platform,
-    profiles: Arc<Mutex<Option<Arc<ProfileSet>>>>,
+    profiles: Arc<Mutex<Option<Loaded>>>,
     extensions: Extensions,
+}
+
+/// The parsed files, and the fingerprints of the files they were read from.
+struct Loaded {
+    set: Arc<ProfileSet>,
+    fingerprints: [Option<u64>; 2],
 }
 
 /// Compact: the parsed files are summarised, never dumped (they may hold secrets).
@@ -292,11 +298,16 @@ impl ProviderConfig {
     /// file and line.
     pub fn profile_set(&self) -> Result<Arc<ProfileSet>, CredentialsError> {
         let mut slot = self.profiles.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(set) = &*slot {
-            return Ok(Arc::clone(set));
+        if let Some(loaded) = &*slot {
+            return Ok(Arc::clone(&loaded.set));
         }
+        // Before reading: an edit between the two shows as a change at the next check.
+        let fingerprints = self.file_fingerprints();
         let set = Arc::new(ProfileSet::load(self)?);
-        *slot = Some(Arc::clone(&set));
+        *slot = Some(Loaded {
+            set: Arc::clone(&set),
+            fingerprints,
+        });
         Ok(set)
     }
 
@@ -304,5 +315,44 @@ impl ProviderConfig {
     /// reads them again (the SDKs' `ignoreCache`). Every clone sees the reload.
     pub fn reload_profiles(&self) {
         *self.profiles.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Forgets the parsed files if a file was created, edited or removed since they
+    /// were read (one [`Fs::fingerprint`] of each), so that the next
+    /// [`profile_set`](Self::profile_set) reads them again; true if so. Nothing was
+    /// read yet: false.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use creds_core::{Env, Fs, ProviderConfig};
+    ///
+    /// let fs = Fs::from_files([("/h/.aws/config", "[default]\nregion = eu-west-1\n")]);
+    /// let config = ProviderConfig::empty()
+    ///     .with_env(Env::from_pairs([("HOME", "/h")]))
+    ///     .with_fs(fs.clone());
+    /// let before = config.profile_set().unwrap();
+    /// assert!(!config.reload_profiles_if_changed());
+    /// fs.write_atomic(Path::new("/h/.aws/config"), b"[default]\nregion = us-west-2\n").unwrap();
+    /// assert!(config.reload_profiles_if_changed());
+    /// let after = config.profile_set().unwrap();
+    /// assert_eq!(after.profile("default").unwrap().get("region"), Some("us-west-2"));
+    /// assert_eq!(before.profile("default").unwrap().get("region"), Some("eu-west-1"));
+    /// ```
+    pub fn reload_profiles_if_changed(&self) -> bool {
+        let mut slot = self.profiles.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = slot
+            .as_ref()
+            .is_some_and(|loaded| loaded.fingerprints != self.file_fingerprints());
+        if changed {
+            tracing::debug!("the shared config files changed: they are read again");
+            *slot = None;
+        }
+        changed
+    }
+
+    fn file_fingerprints(&self) -> [Option<u64>; 2] {
+        let files = self.profile_files();
+        let of = |path: &Option<PathBuf>| path.as_deref().and_then(|p| self.fs.fingerprint(p));
+        [of(&files.config), of(&files.credentials)]
     }
 }

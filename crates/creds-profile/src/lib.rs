@@ -17,6 +17,9 @@
 //!   [`plan_profile`] describes a profile's chain as plain data ([`RoleChain`]: each
 //!   hop's `role_arn` and source with their file and line, and the base) without
 //!   building it, for `creds explain`; [`resolve_profile`] builds the same plan.
+//! - **Built once**: the provider builds the profile's chain at its first fetch and
+//!   keeps it (with whatever each hop holds), building it again only when the files
+//!   change, on [`ProfileProvider::reload`], or always with `ignore_cache`.
 //! - **Missing profiles**: the `default` profile missing moves the chain on; a profile
 //!   named by the program or `AWS_PROFILE` missing is an error listing the profiles
 //!   that exist.

@@ -1,8 +1,9 @@
 //! [`ProfileProvider`] and its builder.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use creds_core::profile::ProfileSet;
 use creds_core::registry::{ProviderFactory, order};
 use creds_core::{
     CredentialsError, ProvideCredentials, ProvideFuture, ProviderConfig, SharedProvider, inventory,
@@ -14,12 +15,37 @@ pub(crate) const NAME: &str = "profile";
 
 /// Credentials from a profile of the shared config and credentials files.
 ///
-/// The files are parsed once per [`ProviderConfig`] and shared; the profile is resolved
-/// on every fetch, so a [`reload`](Self::reload) takes effect at the next one.
+/// The files are parsed once per [`ProviderConfig`] and shared. The profile's chain of
+/// providers (each hop of a role chain, the source at its base) is built at the first
+/// fetch and kept, so that each keeps what it holds between fetches (a connection
+/// pool, an SSO token, an MFA session, a cached identity). It is built again only
+/// when the files change (each fetch compares their [fingerprints](creds_core::Fs::fingerprint),
+/// one `stat` each), after [`reload`](Self::reload), or at every fetch with
+/// [`ignore_cache`](ProfileProviderBuilder::ignore_cache). Clones share the chain.
+/// (A fingerprint is the size, times and inode: an edit that keeps the size and lands
+/// within the file system's timestamp granularity, a few milliseconds, of the previous
+/// one is seen at the next edit or [`reload`](Self::reload). Editors and
+/// [`Fs::write_atomic`](creds_core::Fs::write_atomic) replace the file, which changes
+/// its inode.)
 #[derive(Debug, Clone)]
 pub struct ProfileProvider {
     config: ProviderConfig,
     ignore_cache: bool,
+    built: Arc<Mutex<Option<Built>>>,
+}
+
+/// The chain built for one version of the files.
+struct Built {
+    profiles: Arc<ProfileSet>,
+    provider: SharedProvider,
+}
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built")
+            .field("provider", &self.provider.name())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProfileProvider {
@@ -28,6 +54,7 @@ impl ProfileProvider {
         ProfileProvider {
             config: config.clone(),
             ignore_cache: false,
+            built: Arc::default(),
         }
     }
 
@@ -46,13 +73,35 @@ impl ProfileProvider {
         self.config.selected_profile().name
     }
 
+    /// The chain for the files as they are now: the one built before, unless they
+    /// changed.
     fn resolve(&self) -> Result<SharedProvider, CredentialsError> {
         if self.ignore_cache {
             self.config.reload_profiles();
+        } else {
+            self.config.reload_profiles_if_changed();
         }
         let profiles = self.config.profile_set()?;
+        let mut built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(built) = built
+            .as_ref()
+            .filter(|b| Arc::ptr_eq(&b.profiles, &profiles))
+        {
+            return Ok(Arc::clone(&built.provider));
+        }
         let selected = self.config.selected_profile();
-        resolve_profile(&self.config, &profiles, &selected.name)
+        let provider = resolve_profile(&self.config, &profiles, &selected.name)?;
+        tracing::debug!(profile = %selected.name, provider = provider.name(), "profile chain built");
+        *built = Some(Built {
+            profiles,
+            provider: Arc::clone(&provider),
+        });
+        Ok(provider)
+    }
+
+    fn current(&self) -> Option<SharedProvider> {
+        let built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        built.as_ref().map(|b| Arc::clone(&b.provider))
     }
 }
 
@@ -66,6 +115,16 @@ impl ProvideCredentials for ProfileProvider {
 
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    /// `profile 'dev': ...`, with what the profile's chain says it runs.
+    fn running(&self) -> Option<String> {
+        let provider = self.current()?;
+        let name = self.profile_name();
+        Some(match provider.running() {
+            Some(inner) => format!("profile '{name}': {inner}"),
+            None => format!("profile '{name}' ({})", provider.name()),
+        })
     }
 }
 
@@ -127,6 +186,7 @@ impl ProfileProviderBuilder {
         ProfileProvider {
             config,
             ignore_cache: self.ignore_cache,
+            built: Arc::default(),
         }
     }
 }

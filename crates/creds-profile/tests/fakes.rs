@@ -1,6 +1,7 @@
 //! Registry entries that stand in for creds-sts and other provider crates.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use creds_core::profile::{Profile, ProfileSet};
 use creds_core::registry::{CredentialSource, ProfileHandler, RoleAssumer};
@@ -35,16 +36,23 @@ impl ProvideCredentials for FakeRole {
     }
 }
 
+/// How many times each role ARN's hop was built, for the tests that count builds.
+static BUILDS: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+
+/// How many times the hop of `role_arn` was built.
+pub(crate) fn builds_of(role_arn: &str) -> usize {
+    BUILDS.lock().unwrap().get(role_arn).copied().unwrap_or(0)
+}
+
 fn assume(
     _config: &ProviderConfig,
     _profiles: &ProfileSet,
     profile: &Profile,
     source: SharedProvider,
 ) -> Result<SharedProvider, CredentialsError> {
-    Ok(Arc::new(FakeRole {
-        role_arn: profile.get("role_arn").unwrap_or_default().to_owned(),
-        source,
-    }))
+    let role_arn = profile.get("role_arn").unwrap_or_default().to_owned();
+    *BUILDS.lock().unwrap().entry(role_arn.clone()).or_default() += 1;
+    Ok(Arc::new(FakeRole { role_arn, source }))
 }
 
 inventory::submit! { RoleAssumer::new("fake-sts", assume) }

@@ -366,7 +366,7 @@ fn malformed_files_are_errors_with_line_and_no_secret() {
 }
 
 #[test]
-fn reload_reads_the_files_again() {
+fn edits_and_reload_read_the_files_again() {
     let dir = std::env::temp_dir().join(format!("creds-profile-reload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("credentials");
@@ -390,12 +390,13 @@ fn reload_reads_the_files_again() {
         "[default]\naws_access_key_id = SECOND\naws_secret_access_key = s\n",
     )
     .unwrap();
+    // The edit changed the file's size: its fingerprint shows it at the next fetch.
     assert_eq!(
         block_on(provider.provide_credentials())
             .unwrap()
             .access_key_id(),
-        "FIRST",
-        "parsed once"
+        "SECOND",
+        "the edit was not noticed"
     );
     provider.reload();
     assert_eq!(
