@@ -320,7 +320,12 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
     let Some(seconds) = seconds else {
         return run(cargo().args(["build", "--manifest-path", "fuzz/Cargo.toml", "--bins"]));
     };
-    for target in ["ini_parser", "profile_model", "process_output"] {
+    for target in [
+        "ini_parser",
+        "profile_model",
+        "credential_document",
+        "service_error",
+    ] {
         run(cargo().env("RUSTC_BOOTSTRAP", "1").args([
             "fuzz",
             "run",

@@ -54,7 +54,6 @@ pub struct ContainerProviderBuilder {
     max_retries: Option<u32>,
     retry_delay_base: Option<Duration>,
     max_response_bytes: Option<usize>,
-    pub(crate) as_credential_source: bool,
 }
 
 /// The token is redacted.
@@ -199,7 +198,6 @@ impl ContainerProviderBuilder {
                 .unwrap_or_else(|| ECS_CONTAINER_HOST.to_owned()),
             self.resolver.unwrap_or_else(SharedResolver::system),
             options,
-            self.as_credential_source,
         )
     }
 }

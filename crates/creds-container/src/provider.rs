@@ -10,7 +10,7 @@ use creds_core::{
     Credentials, CredentialsError, ProvideCredentials, ProvideFuture, ProviderConfig,
     SharedProvider, inventory,
 };
-use creds_http::{HttpClient, HttpError, Proxy, RetryPolicy};
+use creds_http::{ClientSettings, HttpClient, HttpError, Proxy, shared_client};
 
 use crate::builder::ContainerProviderBuilder;
 use crate::endpoint::{self, Endpoint, Origin};
@@ -59,7 +59,6 @@ pub struct ContainerProvider {
     resolver: SharedResolver,
     options: Options,
     client: HttpClient,
-    as_credential_source: bool,
 }
 
 /// The URI settings.
@@ -116,17 +115,15 @@ impl ContainerProvider {
         relative_base: String,
         resolver: SharedResolver,
         options: Options,
-        as_credential_source: bool,
     ) -> Self {
         ContainerProvider {
+            client: client_for(&config, &options),
             config,
             uris,
             token,
             relative_base,
             resolver,
-            client: build_client(&options),
             options,
-            as_credential_source,
         }
     }
 
@@ -167,19 +164,12 @@ impl ContainerProvider {
     }
 
     fn not_configured(&self) -> CredentialsError {
-        match (&self.uris, self.as_credential_source) {
-            (UriSetting::FromEnv, false) => CredentialsError::not_configured(
+        match &self.uris {
+            UriSetting::FromEnv => CredentialsError::not_configured(
                 NAME,
                 format!("neither {ENV_RELATIVE_URI} nor {ENV_FULL_URI} is set"),
             ),
-            (UriSetting::FromEnv, true) => CredentialsError::invalid_config(
-                NAME,
-                format!(
-                    "credential_source = EcsContainer needs {ENV_RELATIVE_URI} or {ENV_FULL_URI}, \
-                     and neither is set"
-                ),
-            ),
-            (UriSetting::Given { .. }, _) => CredentialsError::not_configured(
+            UriSetting::Given { .. } => CredentialsError::not_configured(
                 NAME,
                 "neither the relative_uri nor the full_uri option is set",
             ),
@@ -236,40 +226,18 @@ impl ProvideCredentials for ContainerProvider {
 /// The most a backoff sleep may last, whatever the base and the attempt.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(20);
 
-/// A client for `options`: connect and read timeouts of `timeout`, `max_retries + 1`
-/// attempts with JS v2's backoff, and a total timeout that lets every attempt use both
-/// of its timeouts and every sleep its longest.
-fn build_client(options: &Options) -> HttpClient {
-    let attempts = options.max_retries.saturating_add(1);
-    let retry = RetryPolicy::new()
-        .max_attempts(attempts)
-        .base_delay(options.retry_delay_base)
-        .max_delay(MAX_RETRY_DELAY)
-        .retry_connect_errors(true)
-        .retry_timeouts(true);
-    let sleeps = (0..options.max_retries.min(32))
-        .map(|n| {
-            options
-                .retry_delay_base
-                .saturating_mul(1 << n.min(30))
-                .min(MAX_RETRY_DELAY)
-        })
-        .fold(Duration::ZERO, Duration::saturating_add);
-    let total = options
-        .timeout
-        .saturating_mul(2)
-        .saturating_mul(attempts)
-        .saturating_add(sleeps);
-    HttpClient::builder()
-        .connect_timeout(options.timeout)
-        .read_timeout(options.timeout)
-        .total_timeout(total)
-        .retry(retry)
+/// The client for `options`, shared with the other providers of `config` that ask
+/// for the same: connect and read timeouts of `timeout`, `max_retries + 1` attempts
+/// with JS v2's backoff, and a total timeout that lets every attempt use both of its
+/// timeouts and every sleep its longest.
+fn client_for(config: &ProviderConfig, options: &Options) -> HttpClient {
+    let settings = ClientSettings::new(options.timeout, options.max_retries.saturating_add(1))
+        .backoff(options.retry_delay_base, MAX_RETRY_DELAY)
         .max_body_bytes(options.max_response_bytes)
         // Container endpoints are local or link-local: never through a proxy, as in
         // every SDK.
-        .proxy(Proxy::None)
-        .build()
+        .proxy(Proxy::None);
+    shared_client(config, &settings)
 }
 
 fn http_failure(error: HttpError, who: &str) -> CredentialsError {
@@ -287,9 +255,7 @@ fn default_chain_entry(config: &ProviderConfig) -> Option<SharedProvider> {
 }
 
 fn credential_source(config: &ProviderConfig) -> Result<SharedProvider, CredentialsError> {
-    let mut builder = ContainerProvider::builder().config(config.clone());
-    builder.as_credential_source = true;
-    Ok(Arc::new(builder.build()))
+    Ok(Arc::new(ContainerProvider::new(config)))
 }
 
 inventory::submit! { ProviderFactory::new(NAME, order::CONTAINER, default_chain_entry) }

@@ -1,9 +1,9 @@
 //! What the endpoint answers: credentials on success, an error document otherwise.
 
+use creds_core::document::{DocumentRules, Field, parse_document};
 use creds_core::{Clock, Credentials, CredentialsError, ErrorKind};
+use creds_http::ServiceError;
 use http::StatusCode;
-use jiff::Timestamp;
-use serde_json::{Map, Value};
 
 use crate::provider::NAME;
 
@@ -11,8 +11,11 @@ use crate::provider::NAME;
 const EXPECTED: &str = "the endpoint must answer a JSON object such as {\"AccessKeyId\": \"...\", \
      \"SecretAccessKey\": \"...\", \"Token\": \"...\", \"Expiration\": \"2026-01-01T00:00:00Z\"}";
 
-/// How much of an error document's `Code` and `Message` is kept.
-const MAX_ERROR_TEXT: usize = 512;
+/// The container endpoints' document, by the shared parser of `creds_core::document`.
+const RULES: DocumentRules = DocumentRules::new(NAME, ErrorKind::Unavailable)
+    .expected(EXPECTED)
+    .token("Token", Field::Present)
+    .expiration(Field::Required);
 
 /// Parses the body of a successful answer of a container credentials endpoint.
 ///
@@ -60,94 +63,15 @@ pub(crate) fn parse(
     who: &str,
     origin: Option<String>,
 ) -> Result<Credentials, CredentialsError> {
-    let bad = |what: &dyn std::fmt::Display| bad(who, what);
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        // serde_json's message is not used: a future version might quote the input.
-        let what = match e.classify() {
-            serde_json::error::Category::Eof if body.iter().all(u8::is_ascii_whitespace) => {
-                return bad(&"answered an empty body");
-            }
-            serde_json::error::Category::Eof => "ends in the middle of the JSON document",
-            _ => "is not valid JSON",
-        };
-        bad(&format_args!(
-            "answered a body that {what} (at line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    let Value::Object(doc) = value else {
-        return Err(bad(&"answered JSON that is not an object"));
-    };
-    let access_key_id = required(&doc, "AccessKeyId").map_err(|m| bad(&m))?;
-    let secret_access_key = required(&doc, "SecretAccessKey").map_err(|m| bad(&m))?;
-    let token = present(&doc, "Token").map_err(|m| bad(&m))?;
-    let expiration = required(&doc, "Expiration").map_err(|m| bad(&m))?;
-    let account_id = optional(&doc, "AccountId").map_err(|m| bad(&m))?;
-    let expiration: Timestamp = expiration.parse().map_err(|_| {
-        bad(&"answered an Expiration that is not an RFC 3339 timestamp (such as 2026-01-01T00:00:00Z)")
-    })?;
-    if expiration <= clock.now() {
-        return Err(CredentialsError::unavailable(
-            NAME,
-            format!(
-                "{who} answered credentials whose Expiration ({expiration}) is not after now \
-                 ({}): they have expired; is the clock right?",
-                clock.now()
-            ),
-        ));
-    }
-    Ok(Credentials::builder()
-        .access_key_id(access_key_id)
-        .secret_access_key(secret_access_key)
-        .set_session_token((!token.is_empty()).then(|| token.to_owned()))
-        .expiration(expiration)
-        .set_account_id(account_id.map(str::to_owned))
-        .provider_name(NAME)
-        .set_origin(origin)
-        .build())
-}
-
-/// A required string field; the error says what is wrong with it, never its value.
-fn required<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<&'a str, String> {
-    match doc.get(field) {
-        None | Some(Value::Null) => Err(format!("answered a document without {field}")),
-        Some(Value::String(s)) if s.is_empty() => {
-            Err(format!("answered a document whose {field} is empty"))
-        }
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(format!("answered a document whose {field} is not a string")),
-    }
-}
-
-/// A string field that must be there but may be empty.
-fn present<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<&'a str, String> {
-    match doc.get(field) {
-        None | Some(Value::Null) => Err(format!("answered a document without {field}")),
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(format!("answered a document whose {field} is not a string")),
-    }
-}
-
-/// An optional string field: absent, `null` and `""` are `None`.
-fn optional<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, String> {
-    match doc.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(format!("answered a document whose {field} is not a string")),
-    }
-}
-
-fn bad(who: &str, what: &dyn std::fmt::Display) -> CredentialsError {
-    CredentialsError::unavailable(NAME, format!("{who} {what}; {EXPECTED}"))
+    parse_document(body, &RULES, who, clock, origin)
 }
 
 /// The error for an unsuccessful status: the status, and the `Code` and `Message` of an
-/// error document (`{"Code": "...", "Message": "..."}`, any case) when the body is one.
-/// A 4xx is [`Rejected`](ErrorKind::Rejected) (408 and 429 excepted: they are
-/// transient); anything else [`Unavailable`](ErrorKind::Unavailable). Any occurrence of
-/// `token` (the authorization token sent) is blanked out, in case the server echoes it.
+/// error document (`{"Code": "...", "Message": "..."}`, any case) when the body is one,
+/// as [`ServiceError`] reads them. A 4xx is [`Rejected`](ErrorKind::Rejected) (408
+/// and 429 excepted: they are transient); anything else
+/// [`Unavailable`](ErrorKind::Unavailable). Any occurrence of `token` (the
+/// authorization token sent) is blanked out, in case the server echoes it.
 pub(crate) fn status_error(
     status: StatusCode,
     body: &[u8],
@@ -162,51 +86,20 @@ pub(crate) fn status_error(
     } else {
         ErrorKind::Unavailable
     };
+    let token = token
+        .and_then(|t| std::str::from_utf8(t).ok())
+        .unwrap_or_default();
+    let reply = ServiceError::from_parts(status, &http::HeaderMap::new(), body).redact(&[token]);
     let mut message = format!("{who} answered HTTP {status}");
-    if let Some(detail) = error_detail(body) {
-        message.push_str(": ");
-        message.push_str(&detail);
-    }
-    if let Some(token) = token.and_then(|t| std::str::from_utf8(t).ok()) {
-        if !token.is_empty() && message.contains(token) {
-            message = message.replace(token, creds_core::REDACTED);
-        }
+    match (reply.code(), reply.message()) {
+        (Some(code), Some(text)) => message.push_str(&format!(": {code}: {text}")),
+        (Some(one), None) | (None, Some(one)) => message.push_str(&format!(": {one}")),
+        (None, None) => {}
     }
     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
         message.push_str(" (check the authorization token)");
     }
     CredentialsError::new(kind, NAME, message)
-}
-
-/// `Code: Message` from an error document, cleaned of control characters and cut short.
-fn error_detail(body: &[u8]) -> Option<String> {
-    let Ok(Value::Object(doc)) = serde_json::from_slice::<Value>(body) else {
-        return None;
-    };
-    let field = |name: &str| {
-        doc.iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .and_then(|(_, value)| value.as_str())
-            .map(clean)
-            .filter(|s| !s.is_empty())
-    };
-    match (field("Code"), field("Message")) {
-        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
-        (Some(one), None) | (None, Some(one)) => Some(one),
-        (None, None) => None,
-    }
-}
-
-fn clean(text: &str) -> String {
-    let mut cleaned: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_ERROR_TEXT)
-        .collect();
-    if text.chars().count() > MAX_ERROR_TEXT {
-        cleaned.push_str("...");
-    }
-    cleaned.trim().to_owned()
 }
 
 #[cfg(test)]

@@ -281,6 +281,20 @@ impl CredentialsError {
         self.detail.get_or_insert_with(Box::default)
     }
 
+    /// Replaces the kind, keeping everything else (for a provider that knows better
+    /// than the one it wraps: an absent source that was asked for by name is a
+    /// configuration error).
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Replaces the message, keeping everything else (to add what the wrapper knows).
+    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Replaces the provider name, keeping everything else (used when one provider
     /// reports on behalf of another, as the profile provider does for a role chain).
     pub fn with_provider(mut self, provider: impl Into<Cow<'static, str>>) -> Self {

@@ -15,6 +15,14 @@
 //! - [`CredentialsCache`]: lock-free hits, single-flight refresh, advisory and
 //!   mandatory refresh windows with jitter, stale-on-failure.
 //! - [`profile`]: the shared config and credentials files, parsed by the cross-SDK rules.
+//! - [`redact`]: text from outside made safe to show in errors.
+//! - `document` (feature `json`): the JSON credentials document of
+//!   `credential_process` and the container and instance metadata endpoints.
+//!
+//! # Features
+//!
+//! - `json`: the `document` module (serde_json). Off by default, so that a program
+//!   that reads only the environment and the shared files does not build serde_json.
 //!
 //! # Example
 //!
@@ -72,12 +80,15 @@ mod chain;
 mod clock;
 mod config;
 mod credentials;
+#[cfg(feature = "json")]
+pub mod document;
 mod env;
 mod error;
 mod extensions;
 mod fs;
 pub mod profile;
 mod provider;
+pub mod redact;
 pub mod registry;
 mod timer;
 

@@ -231,6 +231,12 @@ impl ProfileHandler {
 
 /// A named `credential_source` for role profiles: `Environment`,
 /// `Ec2InstanceMetadata`, `EcsContainer`.
+///
+/// The provider it builds is that source's ordinary one (the default chain's entry);
+/// [`build`](Self::build) wraps it so that its absence, which in the default chain
+/// moves on to the next source, is an [`InvalidConfig`](crate::ErrorKind::InvalidConfig)
+/// error saying which `credential_source` asked for it: a profile that names a source
+/// must not silently resolve to nothing.
 #[derive(Debug)]
 pub struct CredentialSource {
     name: &'static str,
@@ -262,9 +268,49 @@ impl CredentialSource {
         self.origin
     }
 
-    /// Builds the provider.
+    /// Builds the provider, wrapped as a named source (see above).
     pub fn build(&self, config: &ProviderConfig) -> Result<SharedProvider, CredentialsError> {
-        (self.build)(config)
+        let inner = (self.build)(config)?;
+        Ok(std::sync::Arc::new(NamedSource {
+            name: self.name,
+            inner,
+        }))
+    }
+}
+
+/// A source that a profile named with `credential_source`: its absence is an error.
+#[derive(Debug)]
+struct NamedSource {
+    name: &'static str,
+    inner: SharedProvider,
+}
+
+impl crate::ProvideCredentials for NamedSource {
+    fn provide_credentials(&self) -> crate::ProvideFuture<'_> {
+        Box::pin(async move {
+            self.inner.provide_credentials().await.map_err(|error| {
+                if !error.is_not_configured() {
+                    return error;
+                }
+                let message = format!(
+                    "credential_source = {}, but {}; set that source up or choose another \
+                     credential_source",
+                    self.name,
+                    error.message()
+                );
+                error
+                    .with_kind(crate::ErrorKind::InvalidConfig)
+                    .with_message(message)
+            })
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn running(&self) -> Option<String> {
+        self.inner.running()
     }
 }
 

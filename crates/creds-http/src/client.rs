@@ -195,6 +195,23 @@ impl HttpClientBuilder {
     }
 }
 
+/// Marks a request that must not be sent twice (an OAuth refresh that rotates its
+/// refresh token, a registration): put it in the request's extensions, and
+/// [`HttpClient::send`] resends it only after a failure to connect, when it cannot have
+/// reached the server; never after a timeout, a dropped connection or a `5xx`.
+///
+/// ```
+/// use bytes::Bytes;
+/// use creds_http::NonIdempotent;
+///
+/// let mut request = http::Request::post("https://oidc.us-east-1.amazonaws.com/token")
+///     .body(Bytes::from_static(b"{}"))
+///     .unwrap();
+/// request.extensions_mut().insert(NonIdempotent);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonIdempotent;
+
 /// A failed attempt, and whether it failed before a connection was made.
 struct Failure {
     error: HttpError,
@@ -205,6 +222,11 @@ impl HttpClient {
     /// A builder with the default settings.
     pub fn builder() -> HttpClientBuilder {
         HttpClientBuilder::default()
+    }
+
+    /// Whether `other` is a clone of this client, sharing its connection pool.
+    pub fn shares_pool_with(&self, other: &HttpClient) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// Sends `request` (HTTP/1.1; its version is ignored) and reads the whole
@@ -218,6 +240,7 @@ impl HttpClient {
         let endpoint = check_uri(request.uri())?;
         let deadline = Instant::now() + inner.total_timeout;
         let (parts, body) = request.into_parts();
+        let once = parts.extensions.get::<NonIdempotent>().is_some();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -227,19 +250,23 @@ impl HttpClient {
             {
                 Ok(outcome) => outcome,
                 Err(_) => {
-                    return Err(HttpError::new(
-                            HttpErrorKind::Timeout,
-                            format!(
-                                "{endpoint} gave no complete response within the total timeout of {:?}; is the endpoint up?",
-                                inner.total_timeout
-                            ),
-                        )
-                        .with_endpoint(&endpoint)
-                        .with_attempts(attempt));
+                    return Err(HttpError::timed_out(
+                        format!(
+                            "{endpoint} gave no complete response within the total timeout of {:?}; is the endpoint up?",
+                            inner.total_timeout
+                        ),
+                        inner.total_timeout,
+                    )
+                    .with_endpoint(&endpoint)
+                    .with_attempts(attempt));
                 }
             };
+            // A request that must not run twice is sent again only when it cannot
+            // have reached the server: its connection was never made.
             let retry = match &outcome {
-                Ok(response) => inner.retry.retries_status(response.status()),
+                Ok(_) if once => false,
+                Ok(response) => inner.retry.retries_response(response),
+                Err(failure) if once && !failure.connect_phase => false,
                 Err(failure) => inner
                     .retry
                     .retries_error(&failure.error, failure.connect_phase),
@@ -361,8 +388,14 @@ impl Inner {
                 ConnectFailure::Tls => HttpErrorKind::Tls,
                 ConnectFailure::Proxy => HttpErrorKind::Proxy,
             };
+            let error = match kind {
+                HttpErrorKind::Timeout => {
+                    HttpError::timed_out(connect.message.clone(), self.connect_timeout)
+                }
+                _ => HttpError::new(kind, connect.message.clone()),
+            };
             return Failure {
-                error: HttpError::new(kind, connect.message.clone()),
+                error,
                 connect_phase: true,
             };
         }
@@ -379,12 +412,12 @@ impl Inner {
             };
         }
         let error = if find::<ReadTimedOut>(error).is_some() {
-            HttpError::new(
-                HttpErrorKind::Timeout,
+            HttpError::timed_out(
                 format!(
                     "{endpoint} did not answer within the read timeout of {:?}; is the endpoint up?",
                     self.read_timeout
                 ),
+                self.read_timeout,
             )
         } else if any_hyper(error, hyper::Error::is_parse) {
             HttpError::new(
@@ -409,12 +442,12 @@ impl Inner {
     /// What went wrong while reading the body.
     fn body_failure(&self, error: &hyper::Error, endpoint: &str) -> Failure {
         let error = if find::<ReadTimedOut>(error).is_some() {
-            HttpError::new(
-                HttpErrorKind::Timeout,
+            HttpError::timed_out(
                 format!(
                     "{endpoint} stopped sending its response for longer than the read timeout of {:?}",
                     self.read_timeout
                 ),
+                self.read_timeout,
             )
         } else {
             HttpError::new(

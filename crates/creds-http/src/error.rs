@@ -3,6 +3,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use creds_core::{CredentialsError, ErrorKind};
 
@@ -69,6 +70,7 @@ pub struct HttpError {
     endpoint: Option<String>,
     attempts: u32,
     connect_phase: bool,
+    timeout: Option<Duration>,
     source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -80,8 +82,16 @@ impl HttpError {
             endpoint: None,
             attempts: 1,
             connect_phase: false,
+            timeout: None,
             source: None,
         }
+    }
+
+    /// A [`Timeout`](HttpErrorKind::Timeout) of `after`.
+    pub(crate) fn timed_out(message: impl Into<String>, after: Duration) -> Self {
+        let mut error = Self::new(HttpErrorKind::Timeout, message);
+        error.timeout = Some(after);
+        error
     }
 
     pub(crate) fn with_connect_phase(mut self, connect_phase: bool) -> Self {
@@ -124,6 +134,11 @@ impl HttpError {
         self.kind == HttpErrorKind::Timeout
     }
 
+    /// The timeout that passed (connect, read or total), for a timeout.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
     /// Whether no connection could be made.
     pub fn is_connect(&self) -> bool {
         self.kind == HttpErrorKind::Connect
@@ -147,13 +162,19 @@ impl HttpError {
     /// [`InvalidRequest`](HttpErrorKind::InvalidRequest) (a configured endpoint that
     /// is not an HTTP URL) is [`InvalidConfig`](ErrorKind::InvalidConfig); every other
     /// kind is [`Unavailable`](ErrorKind::Unavailable). The message is this error's
-    /// and the source is this error.
+    /// and the source is this error; a timeout's duration is kept
+    /// ([`CredentialsError::timeout`]).
     pub fn to_credentials_error(&self, provider: &'static str) -> CredentialsError {
         let kind = match self.kind {
             HttpErrorKind::InvalidRequest => ErrorKind::InvalidConfig,
             _ => ErrorKind::Unavailable,
         };
-        CredentialsError::new(kind, provider, self.to_string()).with_source(self.clone())
+        let error =
+            CredentialsError::new(kind, provider, self.to_string()).with_source(self.clone());
+        match self.timeout {
+            Some(after) => error.with_timeout(after),
+            None => error,
+        }
     }
 }
 

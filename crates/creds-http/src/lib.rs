@@ -11,6 +11,16 @@
 //!   turns it into a provider's error.
 //! - [`endpoint`]: `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, `[services]`
 //!   sections and `endpoint_url`; the region of inner calls; regional defaults.
+//! - [`ClientSettings`] and [`shared_client`]: how every provider gets its client, by
+//!   one formula (connect and read timeouts, attempts, backoff, and a total timeout
+//!   that covers them all), one per configuration and shared through the
+//!   [`ProviderConfig`](creds_core::ProviderConfig)'s extensions, so that every hop of
+//!   a role chain uses one connection pool.
+//! - [`ServiceError`]: an AWS service's error reply (status, code, message, request
+//!   id) from any of their protocols, cleaned of control characters and of what the
+//!   request sent; [`ServiceError::to_credentials_error`] sets
+//!   [`CredentialsError::service_code`](creds_core::CredentialsError::service_code).
+//! - [`NonIdempotent`]: marks a request that must never be sent twice.
 //!
 //! # Notes on the API as first specified
 //!
@@ -75,7 +85,9 @@
 //!   trickles slower than that fails). The total timeout (30 s) bounds the whole
 //!   [`send`](HttpClient::send), every attempt and backoff sleep included.
 //! - **Retries.** Only what is safe: connect errors, timeouts, connections that close
-//!   before a complete response, and `5xx` and `429` responses. After the last
+//!   before a complete response, and `5xx` and `429` responses, plus the service error
+//!   codes a caller adds ([`RetryPolicy::retry_codes`]) in a `4xx`. A
+//!   [`NonIdempotent`] request is resent only when it could not connect. After the last
 //!   attempt a status is returned as a response, not an error. Never other `4xx`,
 //!   TLS failures, or a body over the cap. Backoff is exponential with full jitter
 //!   (a random time up to `min(max_delay, base × 2^n)`), as in the AWS SDKs' standard
@@ -143,15 +155,19 @@ pub mod endpoint;
 mod error;
 mod proxy;
 mod retry;
+mod service_error;
+mod shared;
 mod tls;
 
 pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
-    HttpClient, HttpClientBuilder,
+    HttpClient, HttpClientBuilder, NonIdempotent,
 };
 pub use endpoint::{Service, regional_default, resolve_endpoint, resolve_region};
 pub use error::{HttpError, HttpErrorKind};
 pub use proxy::{Proxy, ProxyRules};
 pub use retry::RetryPolicy;
+pub use service_error::{ServiceError, THROTTLING_CODES};
+pub use shared::{ClientSettings, shared_client};
 
 pub(crate) use client::endpoint_of;

@@ -39,6 +39,7 @@ pub struct RetryPolicy {
     pub(crate) max_delay: Duration,
     pub(crate) retry_connect_errors: bool,
     pub(crate) retry_timeouts: bool,
+    pub(crate) retry_codes: Vec<String>,
 }
 
 impl Default for RetryPolicy {
@@ -51,6 +52,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(2),
             retry_connect_errors: true,
             retry_timeouts: true,
+            retry_codes: Vec::new(),
         }
     }
 }
@@ -99,6 +101,22 @@ impl RetryPolicy {
         self
     }
 
+    /// AWS error codes that are retried in a `4xx` reply too (STS `Throttling` and
+    /// `IDPCommunicationError`, Cognito `TooManyRequestsException`): the code is read
+    /// from the reply as [`ServiceError`](crate::ServiceError) reads it. Added to those
+    /// given before.
+    ///
+    /// ```
+    /// use creds_http::RetryPolicy;
+    ///
+    /// let sts = RetryPolicy::new().retry_codes(["Throttling", "IDPCommunicationError"]);
+    /// # let _ = sts;
+    /// ```
+    pub fn retry_codes<S: Into<String>>(mut self, codes: impl IntoIterator<Item = S>) -> Self {
+        self.retry_codes.extend(codes.into_iter().map(Into::into));
+        self
+    }
+
     /// The number of attempts.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
@@ -107,6 +125,19 @@ impl RetryPolicy {
     /// Whether a response with this status is retried.
     pub(crate) fn retries_status(&self, status: StatusCode) -> bool {
         status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
+    }
+
+    /// Whether this response is retried: its status, or a `4xx` whose error code is one
+    /// of [`retry_codes`](Self::retry_codes).
+    pub(crate) fn retries_response(&self, response: &http::Response<bytes::Bytes>) -> bool {
+        let status = response.status();
+        if self.retries_status(status) {
+            return true;
+        }
+        status.is_client_error()
+            && !self.retry_codes.is_empty()
+            && crate::ServiceError::code_of(response.headers(), response.body())
+                .is_some_and(|code| self.retry_codes.contains(&code))
     }
 
     /// Whether this failure is retried.
@@ -210,5 +241,34 @@ mod tests {
         assert!(!no_timeouts.retries_error(&err(HttpErrorKind::Timeout), false));
         assert_eq!(RetryPolicy::none().attempts(), 1);
         assert_eq!(RetryPolicy::new().max_attempts(0).attempts(), 1);
+    }
+
+    #[test]
+    fn service_codes_in_a_4xx_reply() {
+        let reply = |status: u16, body: &'static str| {
+            http::Response::builder()
+                .status(status)
+                .body(bytes::Bytes::from_static(body.as_bytes()))
+                .unwrap()
+        };
+        let throttled = reply(
+            400,
+            "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>",
+        );
+        let denied = reply(
+            403,
+            "<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>",
+        );
+        let default = RetryPolicy::new();
+        assert!(!default.retries_response(&throttled));
+        let sts = RetryPolicy::new().retry_codes(["Throttling", "IDPCommunicationError"]);
+        assert!(sts.retries_response(&throttled));
+        assert!(!sts.retries_response(&denied));
+        assert!(sts.retries_response(&reply(503, "")));
+        let cognito = RetryPolicy::new().retry_codes(["TooManyRequestsException"]);
+        assert!(cognito.retries_response(&reply(
+            400,
+            r#"{"__type": "com.amazonaws.cognito.identity#TooManyRequestsException"}"#
+        )));
     }
 }

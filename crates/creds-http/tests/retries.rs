@@ -215,3 +215,90 @@ async fn backoff_waits_between_attempts() {
     );
     assert_eq!(server.request_count(), 3);
 }
+
+#[tokio::test]
+async fn a_4xx_with_a_retryable_service_code_is_retried() {
+    let server = TestServer::start().await;
+    let throttled = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
+    server
+        .route(Method::POST, "/", Reply::new(400).body(throttled))
+        .then(Reply::new(400).body(throttled))
+        .then(Reply::ok("assumed"));
+    let post = || {
+        http::Request::post(server.uri("/"))
+            .body(bytes::Bytes::from_static(b"Action=AssumeRole"))
+            .unwrap()
+    };
+    // Not by default.
+    let response = fast().build().send(post()).await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(server.request_count(), 1);
+    // With the code added: the throttled reply is retried, the next one answers.
+    let client = fast()
+        .retry(fast_retry().retry_codes(["Throttling", "IDPCommunicationError"]))
+        .build();
+    let response = client.send(post()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.body(), "assumed");
+    assert_eq!(server.request_count(), 3);
+}
+
+fn refresh(url: &str) -> http::Request<bytes::Bytes> {
+    let mut request = http::Request::post(url)
+        .body(bytes::Bytes::from_static(
+            br#"{"grantType": "refresh_token"}"#,
+        ))
+        .unwrap();
+    request.extensions_mut().insert(creds_http::NonIdempotent);
+    request
+}
+
+#[tokio::test]
+async fn a_non_idempotent_request_is_never_sent_twice() {
+    // A 5xx, a dropped connection and a read timeout may all follow a request that
+    // reached the server: none of them is retried.
+    for first in [
+        Reply::new(500),
+        Reply::ok("").drop_connection(),
+        Reply::ok("late").delay(Duration::from_secs(3)),
+    ] {
+        let server = TestServer::start().await;
+        server
+            .route(Method::POST, "/token", first)
+            .then(Reply::ok("second"));
+        let result = fast().build().send(refresh(&server.uri("/token"))).await;
+        assert_eq!(server.request_count(), 1, "{result:?}");
+        match result {
+            Ok(response) => assert_eq!(response.status(), 500),
+            Err(error) => assert_eq!(error.attempts(), 1),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_non_idempotent_request_is_retried_when_it_could_not_connect() {
+    let error = fast()
+        .build()
+        .send(refresh(&refused_url()))
+        .await
+        .unwrap_err();
+    assert!(error.is_connect());
+    assert_eq!(error.attempts(), 3);
+}
+
+#[tokio::test]
+async fn a_timeout_keeps_its_duration_in_the_provider_error() {
+    let server = TestServer::start().await;
+    server.route(Method::GET, "/", Reply::ok("x").hang());
+    let error = fast()
+        .read_timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::none())
+        .build()
+        .send(get(&server.uri("/")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.timeout(), Some(Duration::from_millis(100)));
+    let error = error.to_credentials_error("sts");
+    assert!(error.is_timeout());
+    assert_eq!(error.timeout(), Some(Duration::from_millis(100)));
+}

@@ -31,7 +31,6 @@ use crate::settings::Overrides;
 pub struct ImdsProviderBuilder {
     config: Option<ProviderConfig>,
     pub(crate) overrides: Overrides,
-    pub(crate) as_credential_source: bool,
 }
 
 impl ImdsProviderBuilder {
@@ -102,10 +101,6 @@ impl ImdsProviderBuilder {
 
     /// Builds the provider. Nothing is read and nothing is sent until the first fetch.
     pub fn build(self) -> ImdsProvider {
-        ImdsProvider::from_parts(
-            self.config.unwrap_or_default(),
-            self.overrides,
-            self.as_credential_source,
-        )
+        ImdsProvider::from_parts(self.config.unwrap_or_default(), self.overrides)
     }
 }

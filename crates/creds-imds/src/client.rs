@@ -5,8 +5,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use creds_core::{Clock, CredentialsError, ErrorKind};
-use creds_http::{HttpClient, HttpError, HttpErrorKind, Proxy, RetryPolicy};
+use creds_core::{Clock, CredentialsError, ErrorKind, ProviderConfig};
+use creds_http::{ClientSettings, HttpClient, HttpError, HttpErrorKind, Proxy, shared_client};
 use http::{HeaderValue, Response, StatusCode};
 use zeroize::Zeroizing;
 
@@ -44,15 +44,20 @@ struct TokenState {
 }
 
 impl ImdsClient {
-    pub(crate) fn new(settings: &Settings, clock: Clock) -> Self {
+    pub(crate) fn new(config: &ProviderConfig, settings: &Settings) -> Self {
         ImdsClient {
             base: settings.endpoint.clone(),
-            http: http_client(settings.timeout, settings.max_attempts),
+            http: http_client(config, settings.timeout, settings.max_attempts),
             token_ttl: settings.token_ttl,
             v1_disabled: settings.v1_disabled.clone(),
-            clock,
+            clock: config.clock().clone(),
             state: Mutex::default(),
         }
+    }
+
+    /// The clock that dates tokens and credentials.
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The base URL.
@@ -237,37 +242,19 @@ impl ImdsClient {
     }
 }
 
-/// A client with connect and read timeouts of `timeout`, `attempts` attempts for 5xx
-/// answers and dropped connections with full-jitter backoff, and neither refused nor
-/// timed-out connections retried: off EC2 it gives up at once.
-fn http_client(timeout: Duration, attempts: u32) -> HttpClient {
-    let retry = RetryPolicy::new()
-        .max_attempts(attempts)
-        .base_delay(RETRY_BASE_DELAY)
-        .max_delay(RETRY_MAX_DELAY)
+/// The client, shared with the other providers of `config` that ask for the same:
+/// connect and read timeouts of `timeout`, `attempts` attempts for 5xx answers and
+/// dropped connections with full-jitter backoff, and neither refused nor timed-out
+/// connections retried: off EC2 it gives up at once.
+fn http_client(config: &ProviderConfig, timeout: Duration, attempts: u32) -> HttpClient {
+    let settings = ClientSettings::new(timeout, attempts)
+        .backoff(RETRY_BASE_DELAY, RETRY_MAX_DELAY)
         .retry_connect_errors(false)
-        .retry_timeouts(false);
-    let sleeps = (1..attempts.min(32))
-        .map(|n| {
-            RETRY_BASE_DELAY
-                .saturating_mul(1 << (n - 1).min(30))
-                .min(RETRY_MAX_DELAY)
-        })
-        .fold(Duration::ZERO, Duration::saturating_add);
-    HttpClient::builder()
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .total_timeout(
-            timeout
-                .saturating_mul(2)
-                .saturating_mul(attempts)
-                .saturating_add(sleeps),
-        )
-        .retry(retry)
+        .retry_timeouts(false)
         .max_body_bytes(MAX_RESPONSE_BYTES)
         // Instance metadata is link-local: never through a proxy, as in every SDK.
-        .proxy(Proxy::None)
-        .build()
+        .proxy(Proxy::None);
+    shared_client(config, &settings)
 }
 
 /// A failure to get an answer. Nothing listening, or nothing reachable within the

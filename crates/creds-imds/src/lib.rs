@@ -113,7 +113,7 @@
 //!
 //! | what | kind |
 //! | --- | --- |
-//! | `AWS_EC2_METADATA_DISABLED=true`; nothing listens or nothing reachable at the endpoint; no role attached (`404` or an empty list) | `NotConfigured` (as `credential_source`: `InvalidConfig` when disabled, else `Unavailable`) |
+//! | `AWS_EC2_METADATA_DISABLED=true`; nothing listens or nothing reachable at the endpoint; no role attached (`404` or an empty list) | `NotConfigured` (as a `credential_source`: `InvalidConfig`, which creds-core's registry makes of any absent named source) |
 //! | a wrong setting; a configured role with no credentials; IMDSv1 needed but disabled, after a `403`/`404`/`405` | `InvalidConfig` |
 //! | `400` to the token request; `401` after a new token; `403` and other `4xx` | `Rejected` |
 //! | read timeouts; `5xx` after the retries; dropped connections; a document that is not JSON, lacks a field, or has a `Code` other than `Success` | `Unavailable` |

@@ -39,7 +39,6 @@ pub(crate) const NAME: &str = "imds";
 pub struct ImdsProvider {
     config: ProviderConfig,
     overrides: Overrides,
-    as_credential_source: bool,
     session: Arc<OnceLock<Result<Arc<Session>, CredentialsError>>>,
     stability: Arc<Stability>,
 }
@@ -49,7 +48,6 @@ impl fmt::Debug for ImdsProvider {
         f.debug_struct("ImdsProvider")
             .field("config", &self.config)
             .field("overrides", &self.overrides)
-            .field("as_credential_source", &self.as_credential_source)
             .field(
                 "settings",
                 &self
@@ -74,15 +72,10 @@ impl ImdsProvider {
         Self::builder().config(config.clone()).build()
     }
 
-    pub(crate) fn from_parts(
-        config: ProviderConfig,
-        overrides: Overrides,
-        as_credential_source: bool,
-    ) -> Self {
+    pub(crate) fn from_parts(config: ProviderConfig, overrides: Overrides) -> Self {
         ImdsProvider {
             config,
             overrides,
-            as_credential_source,
             session: Arc::default(),
             stability: Arc::default(),
         }
@@ -100,10 +93,7 @@ impl ImdsProvider {
         self.session
             .get_or_init(|| {
                 let settings = Settings::resolve(&self.config, &self.overrides)?;
-                Ok(Arc::new(Session::new(
-                    settings,
-                    self.config.clock().clone(),
-                )))
+                Ok(Arc::new(Session::new(&self.config, settings)))
             })
             .clone()
     }
@@ -112,38 +102,13 @@ impl ImdsProvider {
         if let Some(origin) = settings::disabled(&self.config)? {
             return Err(self.disabled(&origin));
         }
-        let session = self.session().map_err(|e| self.as_source(e))?;
+        let session = self.session()?;
         let result = session.credentials().await;
-        let result = self.stability.settle(result, self.config.clock().now());
-        result.map_err(|e| self.as_source(e))
+        self.stability.settle(result, self.config.clock().now())
     }
 
     fn disabled(&self, origin: &Origin) -> CredentialsError {
-        if self.as_credential_source {
-            origin.error(
-                ErrorKind::InvalidConfig,
-                format!(
-                    "credential_source = Ec2InstanceMetadata, but {origin} is true: set it to \
-                     false or choose another credential_source"
-                ),
-            )
-        } else {
-            origin.error(ErrorKind::NotConfigured, format!("{origin} is true"))
-        }
-    }
-
-    /// As a named `credential_source`, instance metadata was asked for: its absence
-    /// is a failure, not a reason to move on.
-    fn as_source(&self, error: CredentialsError) -> CredentialsError {
-        if self.as_credential_source && error.is_not_configured() {
-            let message = format!(
-                "credential_source = Ec2InstanceMetadata: {}",
-                error.message()
-            );
-            CredentialsError::new(ErrorKind::Unavailable, NAME, message)
-        } else {
-            error
-        }
+        origin.error(ErrorKind::NotConfigured, format!("{origin} is true"))
     }
 }
 
@@ -162,9 +127,7 @@ fn default_chain_entry(config: &ProviderConfig) -> Option<SharedProvider> {
 }
 
 fn credential_source(config: &ProviderConfig) -> Result<SharedProvider, CredentialsError> {
-    let mut builder = ImdsProvider::builder().config(config.clone());
-    builder.as_credential_source = true;
-    Ok(Arc::new(builder.build()))
+    Ok(Arc::new(ImdsProvider::new(config)))
 }
 
 inventory::submit! { ProviderFactory::new(NAME, order::INSTANCE_METADATA, default_chain_entry) }

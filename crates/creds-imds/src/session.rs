@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use creds_core::{Clock, Credentials, CredentialsError, ErrorKind};
+use creds_core::{Credentials, CredentialsError, ErrorKind, ProviderConfig};
 use http::StatusCode;
 
 use crate::client::{ImdsClient, status_error};
@@ -57,9 +57,9 @@ enum Got {
 }
 
 impl Session {
-    pub(crate) fn new(settings: Settings, clock: Clock) -> Self {
+    pub(crate) fn new(config: &ProviderConfig, settings: Settings) -> Self {
         Session {
-            client: ImdsClient::new(&settings, clock),
+            client: ImdsClient::new(config, &settings),
             settings,
             found: Mutex::default(),
         }
@@ -164,7 +164,7 @@ impl Session {
                     "the instance metadata service at {}, instance profile '{role}'",
                     self.client.base()
                 );
-                response::parse(&body, &who, Some(origin)).map(Some)
+                response::parse(&body, &who, self.client.clock(), Some(origin)).map(Some)
             }
             Got::NotFound => Ok(None),
         }

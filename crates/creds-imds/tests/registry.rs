@@ -46,13 +46,19 @@ async fn as_a_credential_source() {
         "{err}"
     );
 
-    // Unreachable: unavailable.
+    // Unreachable: named by the profile, so a configuration error too (not on EC2).
     let refused = creds_testkit::refused_url();
     let provider = source
         .build(&config(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &refused)]))
         .unwrap();
     let err = expect_err(provider.provide_credentials().await);
-    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+    assert!(
+        err.message().starts_with(
+            "credential_source = Ec2InstanceMetadata, but no instance metadata service at"
+        ),
+        "{err}"
+    );
 
     let server = imds().await;
     let url = server.url();

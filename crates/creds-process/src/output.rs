@@ -1,15 +1,21 @@
 //! The document a credential process prints, and [`parse_output`].
 
-use creds_core::{Clock, Credentials, CredentialsError};
-use jiff::Timestamp;
-use serde_json::{Map, Value};
-use zeroize::Zeroize as _;
+use creds_core::document::{DocumentRules, Field, parse_document};
+use creds_core::{Clock, Credentials, CredentialsError, ErrorKind};
 
 use crate::provider::NAME;
 
 /// What the program must print, for error messages. No input is ever quoted.
 const EXPECTED: &str = "the program must print a JSON object such as {\"Version\": 1, \"AccessKeyId\": \"...\", \
      \"SecretAccessKey\": \"...\", \"SessionToken\": \"...\", \"Expiration\": \"2026-01-01T00:00:00Z\"}";
+
+/// The `credential_process` document, by the shared parser of `creds_core::document`.
+const RULES: DocumentRules = DocumentRules::new(NAME, ErrorKind::InvalidConfig)
+    .words("printed", "output", "nothing on standard output")
+    .expected(EXPECTED)
+    .token("SessionToken", Field::Optional)
+    .expiration(Field::Optional)
+    .version_1();
 
 /// Parses the standard output of a credential process into [`Credentials`].
 ///
@@ -27,7 +33,8 @@ const EXPECTED: &str = "the program must print a JSON object such as {\"Version\
 /// Other fields are ignored. Every error is
 /// [`InvalidConfig`](creds_core::ErrorKind::InvalidConfig), names the field that is
 /// wrong and never quotes the input: the output holds secrets. A syntax error gives its
-/// line and column, not serde_json's message.
+/// line and column, not serde_json's message. The parsed document is wiped before it
+/// is freed.
 ///
 /// ```
 /// use creds_core::{Clock, ErrorKind};
@@ -60,130 +67,7 @@ pub(crate) fn parse(
     who: &str,
     origin: Option<String>,
 ) -> Result<Credentials, CredentialsError> {
-    let bad = |what: &dyn std::fmt::Display| bad(who, what);
-    if text.trim().is_empty() {
-        return Err(bad(&"printed nothing on standard output"));
-    }
-    // Not `serde_json::from_str`: it drops the document unwiped when output follows
-    // it. (A document that breaks off inside is dropped unwiped by serde_json, and a
-    // string with escapes passes through its scratch buffer: out of our reach.)
-    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-    let value = match values.next() {
-        Some(Ok(value)) => Wiped(value),
-        Some(Err(e)) => {
-            // serde_json's message is not used: it is not needed, and a future version
-            // might quote the input. The position is enough to find the mistake.
-            let what = match e.classify() {
-                serde_json::error::Category::Eof => "ends in the middle of the JSON document",
-                _ => "is not valid JSON",
-            };
-            return Err(bad(&format_args!(
-                "printed output that {what} (at line {}, column {})",
-                e.line(),
-                e.column()
-            )));
-        }
-        None => return Err(bad(&"printed nothing on standard output")),
-    };
-    let end = values.byte_offset();
-    let after = &text[end..];
-    let trailing = after.len() - after.trim_start().len();
-    if trailing < after.len() {
-        let (line, column) = position(text, end + trailing);
-        return Err(bad(&format_args!(
-            "printed output that is not valid JSON (at line {line}, column {column})"
-        )));
-    }
-    let Value::Object(doc) = &value.0 else {
-        return Err(bad(&"printed JSON that is not an object"));
-    };
-    match doc.get("Version") {
-        None => return Err(bad(&"printed a document without Version; it must be 1")),
-        Some(Value::Number(n)) if n.as_f64() == Some(1.0) => {}
-        Some(_) => return Err(bad(&"printed a document whose Version is not the number 1")),
-    }
-    let access_key_id = required(doc, "AccessKeyId").map_err(|m| bad(&m))?;
-    let secret_access_key = required(doc, "SecretAccessKey").map_err(|m| bad(&m))?;
-    let session_token = optional(doc, "SessionToken").map_err(|m| bad(&m))?;
-    let account_id = optional(doc, "AccountId").map_err(|m| bad(&m))?;
-    let expiration = match optional(doc, "Expiration").map_err(|m| bad(&m))? {
-        None => None,
-        Some(text) => {
-            let at: Timestamp = text.parse().map_err(|_| {
-                bad(&"printed an Expiration that is not an RFC 3339 timestamp (such as 2026-01-01T00:00:00Z)")
-            })?;
-            if at <= clock.now() {
-                return Err(bad(
-                    &"printed credentials whose Expiration is in the past: they have expired",
-                ));
-            }
-            Some(at)
-        }
-    };
-    Ok(Credentials::builder()
-        .access_key_id(access_key_id)
-        .secret_access_key(secret_access_key)
-        .set_session_token(session_token.map(str::to_owned))
-        .set_expiration(expiration)
-        .set_account_id(account_id.map(str::to_owned))
-        .provider_name(NAME)
-        .set_origin(origin)
-        .build())
-}
-
-/// The 1-based line and column (in characters) of byte `at` of `text`.
-fn position(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// The parsed document, every string of which (keys too) is zeroed when it is dropped:
-/// it holds the secret access key and the session token, which [`Credentials`] copies.
-struct Wiped(Value);
-
-impl Drop for Wiped {
-    fn drop(&mut self) {
-        wipe(&mut self.0);
-    }
-}
-
-fn wipe(value: &mut Value) {
-    match value {
-        Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(wipe),
-        Value::Object(map) => {
-            for (mut key, mut value) in std::mem::take(map) {
-                key.zeroize();
-                wipe(&mut value);
-            }
-        }
-        // Numbers are held as numbers (serde_json's `arbitrary_precision` is off).
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
-/// A required string field; the error says what is wrong with it, never its value.
-fn required<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<&'a str, String> {
-    match doc.get(field) {
-        None | Some(Value::Null) => Err(format!("printed a document without {field}")),
-        Some(Value::String(s)) if s.is_empty() => {
-            Err(format!("printed a document whose {field} is empty"))
-        }
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(format!("printed a document whose {field} is not a string")),
-    }
-}
-
-/// An optional string field: absent, `null` and `""` are `None`.
-fn optional<'a>(doc: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, String> {
-    match doc.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(format!("printed a document whose {field} is not a string")),
-    }
+    parse_document(text.as_bytes(), &RULES, who, clock, origin)
 }
 
 /// The error for a document that `who` printed wrongly: `what` never holds input.
@@ -238,7 +122,7 @@ mod tests {
                 r#"{{"Version": 1, "AccessKeyId": "ASIA", "SecretAccessKey": "{SECRET}",
                 "Expiration": "2026-06-01T01:00:00+01:00"}}"#
             ))
-            .contains("Expiration is in the past")
+            .contains("is in the past")
         );
     }
 
@@ -307,7 +191,7 @@ mod tests {
             ),
             (
                 format!(r#"{{"Version": 1, {ok_keys}, "Expiration": "2026-05-31T23:59:59Z"}}"#),
-                "Expiration is in the past",
+                "is in the past",
             ),
             (
                 format!(

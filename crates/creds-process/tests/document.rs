@@ -76,7 +76,11 @@ fn invalid_json_gives_a_position_not_the_text() {
 #[test]
 fn past_expiration() {
     let err = fetch_printed(&document(Some("2020-01-01T00:00:00Z")));
-    assert!(err.message().contains("Expiration is in the past"), "{err}");
+    assert!(
+        err.message()
+            .contains("Expiration (2020-01-01T00:00:00Z) is in the past"),
+        "{err}"
+    );
     let err = fetch_printed(&document(Some("next tuesday")));
     assert!(err.message().contains("not an RFC 3339 timestamp"), "{err}");
 }
