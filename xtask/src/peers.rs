@@ -88,14 +88,16 @@ pub(crate) fn bench_peers(args: &[String]) -> Result<(), String> {
     let mut results = Results::default();
     machine(&root, &peers, &mut results)?;
     results.set("runs", options.runs);
-    step("weight: cargo tree");
-    weight(&peers, &work, &mut results)?;
+    // Fetched first: the weight step's `cargo tree --offline` needs the sources of
+    // aws-config's tree, which a fresh machine does not have yet.
     step("fetching the peers' dependencies (outside the timed builds)");
     crate::run(
         crate::cargo()
             .current_dir(&peers)
             .args(["fetch", "--quiet"]),
     )?;
+    step("weight: cargo tree");
+    weight(&peers, &work, &mut results)?;
     let mut bins = Vec::new();
     for (key, feature, bin, target) in PROGRAMS {
         let path = build(
