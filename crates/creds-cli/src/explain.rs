@@ -50,7 +50,14 @@ pub(crate) async fn run(
             "sources": sources_json(&names, &trace, plan.as_ref()),
             "result": match &result {
                 Ok(creds) => json!({ "found": true, "provider": creds.provider_name(), "access_key_id": creds.access_key_id() }),
-                Err(e) => json!({ "found": false, "kind": e.kind().as_str(), "error": e.to_string() }),
+                Err(e) => json!({
+                    "found": false,
+                    "kind": e.kind().as_str(),
+                    "error": e.to_string(),
+                    "service_code": e.service_code(),
+                    "request_id": e.request_id(),
+                    "timed_out": e.is_timeout(),
+                }),
             },
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -153,11 +160,24 @@ fn reason(outcome: &Outcome) -> String {
     }
 }
 
+/// The message, with the file and line, the service's error code and request id, and
+/// the timeout that passed, when the error has them.
 fn with_location(e: &creds::CredentialsError) -> String {
-    match e.location() {
-        Some(location) => format!("{} (at {location})", e.message()),
-        None => e.message().to_owned(),
+    let mut text = e.message().to_owned();
+    if let Some(location) = e.location() {
+        text.push_str(&format!(" (at {location})"));
     }
+    match (e.service_code(), e.request_id()) {
+        (Some(code), Some(id)) => {
+            text.push_str(&format!(" [service code {code}, request id {id}]"))
+        }
+        (Some(code), None) => text.push_str(&format!(" [service code {code}]")),
+        _ => {}
+    }
+    if let Some(after) = e.timeout() {
+        text.push_str(&format!(" [timed out after {after:?}]"));
+    }
+    text
 }
 
 fn sources_json(
@@ -195,9 +215,21 @@ fn source_json(name: &str, trace: &Trace, i: usize) -> Value {
                 Outcome::Found(found) => found.origin.as_deref(),
                 _ => None,
             },
+            "service_code": error_of(&entry.outcome).and_then(|e| e.service_code()),
+            "request_id": error_of(&entry.outcome).and_then(|e| e.request_id()),
+            "timeout_ms": error_of(&entry.outcome)
+                .and_then(|e| e.timeout())
+                .map(|t| t.as_secs_f64() * 1e3),
             "elapsed_ms": entry.elapsed.as_secs_f64() * 1e3,
         }),
         None => json!({ "name": name, "outcome": "not tried" }),
+    }
+}
+
+fn error_of(outcome: &Outcome) -> Option<&CredentialsError> {
+    match outcome {
+        Outcome::NotConfigured(e) | Outcome::Failed(e) => Some(e),
+        _ => None,
     }
 }
 

@@ -568,3 +568,35 @@ fn explain_shows_a_role_chain_loop() {
     );
     assert_no_secret(&out, &[SECRET, TOKEN, SESSION_SECRET]);
 }
+
+#[test]
+fn explain_shows_a_service_error_code() {
+    let server = creds_testkit::TestServer::start_blocking();
+    server.route(
+        creds_testkit::Method::GET,
+        "/creds",
+        creds_testkit::Reply::new(403)
+            .json_body(&serde_json::json!({"Code": "AccessDenied", "Message": "not this role"})),
+    );
+    let uri = server.uri("/creds");
+    let env = [("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str())];
+    let home = Home::new();
+    let out = home.run(&["explain"], &env);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("AccessDenied: not this role (check the authorization token) [service code AccessDenied]"),
+        "{stdout}"
+    );
+    let out = home.run(&["explain", "--json"], &env);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let container = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "container")
+        .unwrap();
+    assert_eq!(container["service_code"], "AccessDenied", "{doc}");
+    assert_eq!(doc["result"]["service_code"], "AccessDenied", "{doc}");
+    assert_eq!(doc["result"]["timed_out"], false, "{doc}");
+}

@@ -99,7 +99,11 @@ pub(crate) fn status_error(
     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
         message.push_str(" (check the authorization token)");
     }
-    CredentialsError::new(kind, NAME, message)
+    let error = CredentialsError::new(kind, NAME, message);
+    match reply.code() {
+        Some(code) => error.with_service_error(code, None),
+        None => error,
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +231,7 @@ mod tests {
             "the endpoint answered HTTP 401 Unauthorized: AccessDenied: bad token ** redacted ** \
              (check the authorization token)"
         );
+        assert_eq!(err.service_code(), Some("AccessDenied"));
         let err = status_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             br#"{"code": "Oops", "message": ""}"#,
