@@ -13,7 +13,9 @@
 //!   real environment or `~/.aws`.
 //! - [`registry`]: how provider crates join the default chain and claim profiles.
 //! - [`CredentialsCache`]: lock-free hits, single-flight refresh, advisory and
-//!   mandatory refresh windows with jitter, stale-on-failure.
+//!   mandatory refresh windows with jitter, stale-on-failure, one deadline per fetch.
+//! - [`Extensions`]: the typed slot through which a program hands providers state
+//!   ([`ProviderConfig::with_extension`]).
 //! - [`profile`]: the shared config and credentials files, parsed by the cross-SDK rules.
 //! - [`redact`]: text from outside made safe to show in errors.
 //! - `document` (feature `json`): the JSON credentials document of
@@ -63,6 +65,56 @@
 //! assert_eq!(creds.access_key_id(), "AKID");
 //! assert!(!format!("{creds:?}").contains("s3cr3t"));
 //! # });
+//! ```
+//!
+//! # Handing state to providers
+//!
+//! What the environment and the files cannot hold (a callback that asks for an MFA
+//! code, an HTTP client, a token store) reaches a provider through the config's
+//! typed extension slot, never a global. The crate that reads it defines the type;
+//! third-party crates do the same:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use creds_core::ProviderConfig;
+//!
+//! /// What a hypothetical `my-vault` provider reads.
+//! #[derive(Debug)]
+//! struct VaultToken(String);
+//!
+//! let config = ProviderConfig::empty().with_extension(VaultToken("s.abc".into()));
+//! let token: Arc<VaultToken> = config.extension::<VaultToken>().unwrap();
+//! assert_eq!(token.0, "s.abc");
+//!
+//! // State that providers make on first use and share with every provider built from
+//! // this config and its clones (a connection pool, say):
+//! let shared = config.extensions().get_or_insert_with(|| String::from("made once"));
+//! assert!(Arc::ptr_eq(&shared, &config.clone().extensions().get_or_insert_with(String::new)));
+//! ```
+//!
+//! # Writing files
+//!
+//! A token refresh writes back through the config's [`Fs`]: atomically (a temporary
+//! file in the same directory, flushed, renamed; mode `0600`) into directories made
+//! private (`0700`). The in-memory `Fs` of tests takes the writes, records them and
+//! can fail them:
+//!
+//! ```
+//! use std::path::Path;
+//! use creds_core::{CredentialsError, Fs, FsFault};
+//!
+//! let fs = Fs::empty();
+//! let dir = Path::new("/home/me/.aws/sso/cache");
+//! fs.create_dir_all(dir).unwrap();
+//! fs.write_atomic(&dir.join("t.json"), b"{}").unwrap();
+//! assert_eq!(fs.read(&dir.join("t.json")).unwrap(), b"{}");
+//! assert_eq!(fs.writes().len(), 6); // five directories and the file
+//!
+//! let full = fs.with_fault("/home/me", FsFault::NoSpace);
+//! let err = full.write_atomic(&dir.join("t.json"), b"{\"new\": 1}").unwrap_err();
+//! let err = CredentialsError::cannot_write("sso", &dir.join("t.json"), err);
+//! assert!(err.message().starts_with("cannot write /home/me/.aws/sso/cache/t.json: the disk is full"));
+//! assert_eq!(full.read(&dir.join("t.json")).unwrap(), b"{}");
 //! ```
 //!
 //! # Behaviour followed
