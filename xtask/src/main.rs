@@ -32,7 +32,7 @@ const BUDGETS: &[(&str, &[&str], Option<usize>)] = &[
         &["--no-default-features", "--features", "env,profile"],
         Some(17),
     ),
-    ("creds, default features", &[], Some(53)),
+    ("creds, default features", &[], Some(49)),
     ("creds, all features", &["--all-features"], None),
 ];
 

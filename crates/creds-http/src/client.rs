@@ -6,16 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::uri::Scheme;
-use http::{Request, Response, Uri, Version, header};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use http::uri::{PathAndQuery, Scheme};
+use http::{HeaderValue, Request, Response, Uri, Version, header};
 use rustls::pki_types::CertificateDer;
 use tokio::time::Instant;
 
 use crate::body::{BodyError, RequestBody, read_body};
 use crate::connector::{ConnectError, ConnectFailure, Connector, ReadTimedOut, describe};
+use crate::pool::{Conn, Key, Pool};
 use crate::proxy::ProxyMatcher;
 use crate::tls::Tls;
 use crate::{HttpError, HttpErrorKind, Proxy, RetryPolicy};
@@ -43,7 +41,8 @@ pub struct HttpClient {
 }
 
 struct Inner {
-    client: Client<Connector, RequestBody>,
+    connector: Connector,
+    pool: Pool,
     proxy: Option<Arc<ProxyMatcher>>,
     retry: RetryPolicy,
     connect_timeout: Duration,
@@ -166,24 +165,17 @@ impl HttpClientBuilder {
     /// Builds the client. Nothing is connected or loaded yet: the trusted roots are
     /// loaded on the first `https` connection.
     pub fn build(self) -> HttpClient {
-        let mut http = HttpConnector::new();
-        // The connector serves https too: TLS goes on top of the TCP connection.
-        http.enforce_http(false);
-        http.set_nodelay(true);
         let proxy = self.proxy.matcher().map(Arc::new);
         let connector = Connector {
-            http,
             tls: Tls::new(self.roots),
             proxy: proxy.clone(),
             connect_timeout: self.connect_timeout,
             read_timeout: self.read_timeout,
         };
-        let client = Client::builder(TokioExecutor::new())
-            .pool_max_idle_per_host(8)
-            .build(connector);
         HttpClient {
             inner: Arc::new(Inner {
-                client,
+                connector,
+                pool: Pool::default(),
                 proxy,
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
@@ -244,9 +236,11 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = inner.request(&parts, &body);
-            let outcome = match tokio::time::timeout_at(deadline, inner.attempt(request, &endpoint))
-                .await
+            let outcome = match tokio::time::timeout_at(
+                deadline,
+                inner.attempt(&parts, &body, &endpoint),
+            )
+            .await
             {
                 Ok(outcome) => outcome,
                 Err(_) => {
@@ -304,13 +298,33 @@ impl HttpClient {
 }
 
 impl Inner {
-    /// The request of one attempt.
-    fn request(&self, parts: &http::request::Parts, body: &Bytes) -> Request<RequestBody> {
+    /// The request of one attempt on `conn`: in origin form (`/path?query`) with a
+    /// `Host` header, or in absolute form to a plain proxy.
+    fn request(
+        &self,
+        parts: &http::request::Parts,
+        body: &Bytes,
+        conn: &Conn,
+    ) -> Request<RequestBody> {
         let mut request = Request::new(RequestBody::new(body.clone()));
         *request.method_mut() = parts.method.clone();
-        *request.uri_mut() = parts.uri.clone();
+        *request.uri_mut() = if conn.proxied {
+            parts.uri.clone()
+        } else {
+            let path = parts
+                .uri
+                .path_and_query()
+                .cloned()
+                .unwrap_or_else(|| PathAndQuery::from_static("/"));
+            Uri::from(path)
+        };
         *request.version_mut() = Version::HTTP_11;
         *request.headers_mut() = parts.headers.clone();
+        if !request.headers().contains_key(header::HOST) {
+            if let Some(host) = host_header(&parts.uri) {
+                request.headers_mut().insert(header::HOST, host);
+            }
+        }
         // A plain proxy reads the credentials of an http request from its headers (an
         // https request sends them in the tunnel's CONNECT instead).
         if parts.uri.scheme() == Some(&Scheme::HTTP) {
@@ -328,17 +342,53 @@ impl Inner {
         request
     }
 
+    /// A connection to `uri`'s endpoint: an idle one from the pool, else a new one,
+    /// and whether it is new.
+    async fn connection(&self, uri: &Uri, key: &Key) -> Result<(Conn, bool), Failure> {
+        if let Some(conn) = self.pool.checkout(key) {
+            return Ok((conn, false));
+        }
+        let stream = self
+            .connector
+            .connect(uri)
+            .await
+            .map_err(|e| self.connect_failure(e))?;
+        let proxied = stream.proxied();
+        let (sender, connection) = hyper::client::conn::http1::handshake(stream)
+            .await
+            .map_err(|e| self.request_failure(&e, &endpoint_of(uri)))?;
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::trace!(%error, "a pooled connection closed");
+            }
+        });
+        let conn = Conn {
+            sender,
+            proxied,
+            key: key.clone(),
+        };
+        Ok((conn, true))
+    }
+
     async fn attempt(
         &self,
-        request: Request<RequestBody>,
+        parts: &http::request::Parts,
+        body: &Bytes,
         endpoint: &str,
     ) -> Result<Response<Bytes>, Failure> {
-        let bodiless = request.method() == http::Method::HEAD;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| self.request_failure(e, endpoint))?;
+        let bodiless = parts.method == http::Method::HEAD;
+        let key = Key::of(&parts.uri);
+        let (mut conn, response) = loop {
+            let (mut conn, fresh) = self.connection(&parts.uri, &key).await?;
+            let request = self.request(parts, body, &conn);
+            match conn.sender.try_send_request(request).await {
+                Ok(response) => break (conn, response),
+                // A pooled connection that closed before the request went out: the
+                // request was not sent, so a new connection takes it.
+                Err(error) if !fresh && error.message().is_some() => continue,
+                Err(error) => return Err(self.request_failure(&error.into_error(), endpoint)),
+            }
+        };
         let (parts, body) = response.into_parts();
         let too_large = || Failure {
             error: HttpError::new(
@@ -363,7 +413,17 @@ impl Inner {
             return Err(too_large());
         }
         match read_body(body, self.max_body_bytes).await {
-            Ok(body) => Ok(Response::from_parts(parts, body)),
+            Ok(body) => {
+                // Kept when it can take another request: hyper says so once it has
+                // seen the end of this response (and no `Connection: close`).
+                if tokio::time::timeout(self.read_timeout, conn.sender.ready())
+                    .await
+                    .is_ok_and(|ready| ready.is_ok())
+                {
+                    self.pool.put(conn);
+                }
+                Ok(Response::from_parts(parts, body))
+            }
             Err(BodyError::TooLarge) => Err(too_large()),
             Err(BodyError::Read(e)) => {
                 let mut failure = self.body_failure(&e, endpoint);
@@ -373,44 +433,32 @@ impl Inner {
         }
     }
 
-    /// What went wrong before the response's headers.
-    fn request_failure(&self, error: hyper_util::client::legacy::Error, endpoint: &str) -> Failure {
-        let mut failure = self.classify(&error, endpoint);
-        failure.error = failure.error.with_source(error);
+    /// The connection could not be made.
+    fn connect_failure(&self, connect: ConnectError) -> Failure {
+        let error = match connect.failure {
+            ConnectFailure::Timeout => {
+                HttpError::timed_out(connect.message.clone(), self.connect_timeout)
+            }
+            ConnectFailure::Connect => {
+                HttpError::new(HttpErrorKind::Connect, connect.message.clone())
+            }
+            ConnectFailure::Tls => HttpError::new(HttpErrorKind::Tls, connect.message.clone()),
+            ConnectFailure::Proxy => HttpError::new(HttpErrorKind::Proxy, connect.message.clone()),
+        };
+        Failure {
+            error: error.with_source(connect),
+            connect_phase: true,
+        }
+    }
+
+    /// What went wrong after the connection was made, before the response's headers.
+    fn request_failure(&self, error: &hyper::Error, endpoint: &str) -> Failure {
+        let mut failure = self.classify(error, endpoint);
+        failure.error = failure.error.with_source(error.to_string());
         failure
     }
 
-    fn classify(&self, error: &hyper_util::client::legacy::Error, endpoint: &str) -> Failure {
-        if let Some(connect) = find::<ConnectError>(error) {
-            let kind = match connect.failure {
-                ConnectFailure::Connect => HttpErrorKind::Connect,
-                ConnectFailure::Timeout => HttpErrorKind::Timeout,
-                ConnectFailure::Tls => HttpErrorKind::Tls,
-                ConnectFailure::Proxy => HttpErrorKind::Proxy,
-            };
-            let error = match kind {
-                HttpErrorKind::Timeout => {
-                    HttpError::timed_out(connect.message.clone(), self.connect_timeout)
-                }
-                _ => HttpError::new(kind, connect.message.clone()),
-            };
-            return Failure {
-                error,
-                connect_phase: true,
-            };
-        }
-        if error.is_connect() {
-            return Failure {
-                error: HttpError::new(
-                    HttpErrorKind::Connect,
-                    format!(
-                        "could not connect to {endpoint}: {}; is the endpoint right?",
-                        describe(error)
-                    ),
-                ),
-                connect_phase: true,
-            };
-        }
+    fn classify(&self, error: &hyper::Error, endpoint: &str) -> Failure {
         let error = if find::<ReadTimedOut>(error).is_some() {
             HttpError::timed_out(
                 format!(
@@ -494,6 +542,21 @@ fn chain<'a>(
         }
         Some(e)
     })
+}
+
+/// `host[:port]` of a URI, the port only when it is not the scheme's default.
+fn host_header(uri: &Uri) -> Option<HeaderValue> {
+    let host = uri.host()?;
+    let default = if uri.scheme() == Some(&Scheme::HTTPS) {
+        443
+    } else {
+        80
+    };
+    let value = match uri.port_u16() {
+        Some(port) if port != default => format!("{host}:{port}"),
+        _ => host.to_owned(),
+    };
+    HeaderValue::from_str(&value).ok()
 }
 
 /// The endpoint of an `http` or `https` URI with a host, or an

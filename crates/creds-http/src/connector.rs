@@ -13,7 +13,6 @@ use std::time::Duration;
 use http::Uri;
 use http::uri::Scheme;
 use hyper::rt::{Read, ReadBufCursor, Write};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -29,17 +28,16 @@ use crate::tls::{self, Tls};
 /// The most of a proxy's answer to `CONNECT` that is read.
 const MAX_TUNNEL_RESPONSE: usize = 8 * 1024;
 
-/// Makes connections for hyper-util's pooled client.
+/// Makes the connections of a client's pool.
 #[derive(Clone)]
 pub(crate) struct Connector {
-    pub(crate) http: HttpConnector,
     pub(crate) tls: Tls,
     pub(crate) proxy: Option<Arc<ProxyMatcher>>,
     pub(crate) connect_timeout: Duration,
     pub(crate) read_timeout: Duration,
 }
 
-/// Why a connection could not be made; found again in hyper-util's error chain.
+/// Why a connection could not be made.
 #[derive(Debug)]
 pub(crate) struct ConnectError {
     pub(crate) failure: ConnectFailure,
@@ -102,35 +100,24 @@ pub(crate) fn describe(error: &(dyn StdError + 'static)) -> String {
     error.to_string()
 }
 
-impl tower_service::Service<Uri> for Connector {
-    type Response = Stream;
-    type Error = ConnectError;
-    type Future = Pin<Box<dyn Future<Output = Result<Stream, ConnectError>> + Send>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), ConnectError>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, uri: Uri) -> Self::Future {
-        let this = self.clone();
-        Box::pin(async move {
-            let limit = this.connect_timeout;
-            match tokio::time::timeout(limit, this.connect(&uri)).await {
-                Ok(result) => result,
-                Err(_) => Err(ConnectError::new(
-                    ConnectFailure::Timeout,
-                    format!(
-                        "could not connect to {} within the connect timeout of {limit:?}; is the endpoint reachable?",
-                        endpoint_of(&uri)
-                    ),
-                )),
-            }
-        })
-    }
-}
-
 impl Connector {
-    async fn connect(&self, uri: &Uri) -> Result<Stream, ConnectError> {
+    /// A connection to `uri`'s endpoint (through the proxy, if one intercepts it),
+    /// TLS for `https`, all within the connect timeout.
+    pub(crate) async fn connect(&self, uri: &Uri) -> Result<Stream, ConnectError> {
+        let limit = self.connect_timeout;
+        match tokio::time::timeout(limit, self.open(uri)).await {
+            Ok(result) => result,
+            Err(_) => Err(ConnectError::new(
+                ConnectFailure::Timeout,
+                format!(
+                    "could not connect to {} within the connect timeout of {limit:?}; is the endpoint reachable?",
+                    endpoint_of(uri)
+                ),
+            )),
+        }
+    }
+
+    async fn open(&self, uri: &Uri) -> Result<Stream, ConnectError> {
         let https = uri.scheme() == Some(&Scheme::HTTPS);
         let intercept = self.proxy.as_ref().and_then(|m| m.intercept(uri));
         let (tcp, proxied) = match intercept {
@@ -164,11 +151,11 @@ impl Connector {
         Ok(Stream::new(io, proxied, self.read_timeout))
     }
 
-    /// A TCP connection to `to`, which is a proxy when `through_for` is set.
+    /// A TCP connection to `to`, which is a proxy when `through_for` is set: each of
+    /// the host's addresses in turn, as the resolver gives them.
     async fn tcp(&self, to: &Uri, through_for: Option<&Uri>) -> Result<TcpStream, ConnectError> {
-        let mut http = self.http.clone();
-        match tower_service::Service::call(&mut http, to.clone()).await {
-            Ok(io) => Ok(io.into_inner()),
+        match tcp_connect(to).await {
+            Ok(tcp) => Ok(tcp),
             Err(e) => {
                 let message = match through_for {
                     None => format!(
@@ -211,6 +198,35 @@ impl Connector {
                 .with_source(e)
             })
     }
+}
+
+async fn tcp_connect(to: &Uri) -> io::Result<TcpStream> {
+    let host = to.host().unwrap_or_default();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let port = to
+        .port_u16()
+        .unwrap_or(if to.scheme() == Some(&Scheme::HTTPS) {
+            443
+        } else {
+            80
+        });
+    let mut last = None;
+    // An IP address is used as it is; a name is resolved off the runtime's threads.
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        match TcpStream::connect(addr).await {
+            Ok(tcp) => {
+                tcp.set_nodelay(true)?;
+                return Ok(tcp);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::NotFound, "the name resolves to no address")
+    }))
 }
 
 /// Opens a `CONNECT` tunnel to `target` through the proxy connection `tcp`.
@@ -431,9 +447,10 @@ impl Write for Stream {
     }
 }
 
-impl Connection for Stream {
-    fn connected(&self) -> Connected {
-        // A plain proxy gets absolute-form requests; a tunnel is a direct connection.
-        Connected::new().proxy(self.proxied)
+impl Stream {
+    /// Whether the connection goes to a plain HTTP proxy, which takes requests in
+    /// absolute form (a tunnel is a direct connection).
+    pub(crate) fn proxied(&self) -> bool {
+        self.proxied
     }
 }

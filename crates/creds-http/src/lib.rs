@@ -2,7 +2,8 @@
 //! instance metadata, STS, SSO, Cognito, Sign-In), and the endpoint and region rules
 //! of the AWS services they call.
 //!
-//! - [`HttpClient`]: hyper 1 and hyper-util on tokio, HTTP/1.1, rustls for `https`;
+//! - [`HttpClient`]: hyper 1's HTTP/1.1 connections on tokio with a small pool of our
+//!   own (hyper-util's pooled client would bring four more crates), rustls for `https`;
 //!   connect, read and total timeouts; bounded retries with backoff and full jitter
 //!   ([`RetryPolicy`]); a cap on response bodies; no redirects; an optional HTTP
 //!   proxy ([`Proxy`]) with `NO_PROXY`.
@@ -95,6 +96,12 @@
 //! - **Bodies** are read whole, up to [`max_body_bytes`](HttpClientBuilder::max_body_bytes)
 //!   (1 MiB): a declared `Content-Length` over it fails at once, a streamed body fails
 //!   when it passes it, and no more than the cap and one network read is held.
+//! - **Connections** are kept per endpoint (scheme, host, port), at most 8 idle, and
+//!   reused while they stay open; an idle one closes after the read timeout. A
+//!   request that finds its pooled connection closed before it was sent goes on a new
+//!   one, without using an attempt. A host's addresses are tried in the order the
+//!   resolver gives them (no happy eyeballs: the endpoints here are IPv4 or literal),
+//!   all within the connect timeout.
 //! - **Redirects** are never followed: a `3xx` is returned as it is (the SDKs do not
 //!   follow them for credentials endpoints either, and following one could send a
 //!   token elsewhere).
@@ -153,6 +160,7 @@ mod client;
 mod connector;
 pub mod endpoint;
 mod error;
+mod pool;
 mod proxy;
 mod retry;
 mod service_error;
