@@ -425,7 +425,7 @@ impl Inner {
         match self.step() {
             Step::Serve(creds) => Ok(creds),
             Step::ServeAndRefresh(creds, flight, handle) => {
-                let join = flight.join(self);
+                let join = flight.driver(self);
                 handle.spawn(async move {
                     // The outcome is stored (or logged) by the flight itself.
                     let _ = join.await;

@@ -69,7 +69,16 @@ impl Flight {
             flight: Arc::clone(self),
             inner: Arc::clone(inner),
             id,
+            hands_off: true,
         }
+    }
+
+    /// A handle for a spawned task that drives the fetch: when it is dropped it hands
+    /// the fetch to nobody (see [`Join`]).
+    pub(super) fn driver(self: &Arc<Self>, inner: &Arc<Inner>) -> Join {
+        let mut join = self.join(inner);
+        join.hands_off = false;
+        join
     }
 
     /// How many callers wait (for tests).
@@ -122,6 +131,10 @@ pub(super) struct Join {
     flight: Arc<Flight>,
     inner: Arc<Inner>,
     id: u64,
+    /// Whether, as the last caller to leave, it hands the fetch to a spawned task.
+    /// That task's own `Join` does not: when it is dropped (its runtime shuts down),
+    /// the fetch waits for the next caller instead of being handed on for ever.
+    hands_off: bool,
 }
 
 impl Future for Join {
@@ -209,10 +222,13 @@ impl Drop for Join {
             return;
         }
         drop(state);
+        if !self.hands_off {
+            return;
+        }
         // The last caller left: a task finishes the fetch, so that its result is stored
         // and whatever it holds (a child process, a connection) is not left half done.
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            let join = self.flight.join(&self.inner);
+            let join = self.flight.driver(&self.inner);
             handle.spawn(async move {
                 let _ = join.await;
             });

@@ -784,6 +784,38 @@ async fn when_every_caller_leaves_a_task_finishes_the_fetch() {
     assert_eq!(fake.calls(), 1);
 }
 
+#[test]
+fn a_runtime_that_shuts_down_with_a_fetch_in_flight_drops_it() {
+    // The caller leaves (its task is dropped with the runtime), the fetch is handed to
+    // a task, and that task is dropped too: nothing is handed on again.
+    for flavor in ["current", "multi"] {
+        let runtime = match flavor {
+            "current" => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+            _ => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build(),
+        }
+        .unwrap();
+        let cache = CredentialsCache::builder().build(Hangs);
+        let caller = {
+            let cache = cache.clone();
+            runtime.spawn(async move { cache.provide_credentials().await })
+        };
+        runtime.block_on(async {
+            until(|| cache.waiters() == 1).await;
+        });
+        caller.abort();
+        drop(runtime);
+        assert!(
+            cache.in_flight(),
+            "{flavor}: the fetch waits for the next caller"
+        );
+    }
+}
+
 /// A provider that never answers.
 #[derive(Debug)]
 struct Hangs;
