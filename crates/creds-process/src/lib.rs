@@ -134,11 +134,11 @@
 //! - Errors: Go v1 quotes the whole output when it is not JSON, secrets included; here
 //!   no error quotes it.
 //! - A profile with `role_arn` and `credential_process` but neither `source_profile`
-//!   nor `credential_source`: botocore and older aws-config reject it, Go v2 assumes
-//!   the role with the process's credentials, JS ignores `role_arn`. Here the profile
-//!   is the process's, as in JS, and a warning naming the profile says that `role_arn`
-//!   is ignored; to assume the role, put `credential_process` in another profile and
-//!   name it in `source_profile`.
+//!   nor `credential_source`: botocore and aws-config reject it, Go v2 assumes the
+//!   role with the process's credentials, JS ignores `role_arn`. `creds-profile`
+//!   rejects it, saying to put `credential_process` in another profile and name it in
+//!   `source_profile`. [`ProcessProvider::from_profile`] runs the profile's
+//!   `credential_process` whatever else it sets, as JS `fromProcess({ profile })` does.
 
 mod builder;
 mod command;

@@ -70,7 +70,6 @@ fn command_of(profile: &Profile) -> Result<Option<Found>, CredentialsError> {
         )
         .with_location(property.location().clone()));
     }
-    warn_if_role_ignored(profile);
     Ok(Some(Found {
         program: Program::Shell(property.value().to_owned()),
         account_id: profile
@@ -79,24 +78,6 @@ fn command_of(profile: &Profile) -> Result<Option<Found>, CredentialsError> {
             .map(str::to_owned),
         location: property.location().clone(),
     }))
-}
-
-/// A `role_arn` without `source_profile` or `credential_source` beside
-/// `credential_process` is ignored: the credentials are the program's (JS; botocore and
-/// older aws-config refuse such a profile, Go v2 assumes the role with the program's
-/// credentials). Said in a warning that names the profile, never a value.
-fn warn_if_role_ignored(profile: &Profile) {
-    let role = profile.get("role_arn").is_some_and(|v| !v.is_empty());
-    let source = |key: &str| profile.property(key).is_some();
-    if role && !source("source_profile") && !source("credential_source") {
-        tracing::warn!(
-            profile = profile.name(),
-            "profile sets role_arn and credential_process without source_profile or \
-             credential_source: role_arn is ignored and the credential process's credentials \
-             are used as they are; to assume the role with them, move credential_process to \
-             another profile and name it in source_profile"
-        );
-    }
 }
 
 /// Claims every profile that sets `credential_process`, an empty one too, so that it

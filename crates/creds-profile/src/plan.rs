@@ -283,9 +283,12 @@ pub(crate) fn walk<'a>(
         if !first && has_static_keys(profile) {
             break Base::StaticKeys(profile);
         }
+        // A web identity profile uses its role_arn itself: it is a base, not a hop
+        // (botocore and aws-config), whatever else it sets.
+        let web_identity = profile.property("web_identity_token_file").is_some();
         if let Some(role_arn) = profile
             .property("role_arn")
-            .filter(|p| !p.value().is_empty())
+            .filter(|p| !p.value().is_empty() && !web_identity)
         {
             let source_profile = profile.property("source_profile");
             let credential_source = profile.property("credential_source");
@@ -337,22 +340,30 @@ pub(crate) fn walk<'a>(
                     break Base::Source(source);
                 }
                 (None, None) => {
-                    // A role with no source: web identity (a handler claims it), or wrong.
-                    if let Some(handler) = claimant(profile) {
-                        break Base::Claimed(profile, handler);
-                    }
-                    return Err(match known_kind(profile) {
-                        Some(kind) => unlinked(profile, kind.what, kind.krate, kind.feature),
-                        None => CredentialsError::invalid_config(
-                            NAME,
-                            format!(
-                                "profile '{}' sets role_arn but no source_profile, credential_source \
-                                 or web_identity_token_file; add one",
-                                profile.name()
-                            ),
-                        )
-                        .with_location(role_arn.location().clone()),
-                    });
+                    // A role with no source. Beside credential_process, SSO or keys it is
+                    // refused, as botocore and aws-config refuse it (JS would use the
+                    // other credentials as they are, Go v2 assume the role with them):
+                    // other credentials than the role asked for must not be used.
+                    let beside = known_kind(profile)
+                        .map(|kind| format!(" ({} is {})", profile.name(), kind.what))
+                        .or_else(|| {
+                            has_static_keys(profile).then(|| " (it holds static keys)".to_owned())
+                        });
+                    let message = match beside {
+                        Some(beside) => format!(
+                            "profile '{}' sets role_arn but no source_profile or credential_source{beside}: \
+                             to assume the role with those credentials, move them to a profile of \
+                             their own and name it in source_profile",
+                            profile.name()
+                        ),
+                        None => format!(
+                            "profile '{}' sets role_arn but no source_profile, credential_source \
+                             or web_identity_token_file; add one",
+                            profile.name()
+                        ),
+                    };
+                    return Err(CredentialsError::invalid_config(NAME, message)
+                        .with_location(role_arn.location().clone()));
                 }
             }
         }

@@ -274,6 +274,52 @@ fn role_arn_without_a_source_is_an_error() {
     assert!(err.to_string().contains("no source_profile"), "{err}");
 }
 
+/// As botocore and aws-config: a role with no source is refused beside other
+/// credentials too, rather than dropped (JS) or assumed with them (Go v2).
+#[test]
+fn role_arn_beside_other_credentials_without_a_source_is_refused() {
+    let cfg = config(
+        &format!(
+            "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_process = echo {SECRET}\n\
+             [profile s]\nrole_arn = arn:aws:iam::123456789012:role/r\naws_access_key_id = AKID\n\
+             aws_secret_access_key = {SECRET}\n[profile k]\nfake_kind = x\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+        ),
+        "",
+        &[],
+    );
+    for (profile, beside, line) in [
+        ("p", "p is a credential_process profile", 2),
+        ("s", "it holds static keys", 5),
+        ("k", "", 10),
+    ] {
+        let err = fetch(&cfg, Some(profile)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+        assert!(err.message().contains(beside), "{profile}: {err}");
+        assert!(
+            err.message().contains("no source_profile"),
+            "{profile}: {err}"
+        );
+        assert_eq!(err.location().unwrap().line(), line, "{profile}: {err}");
+        assert_secret_free(&err);
+    }
+}
+
+/// A web identity profile's role_arn is its own (botocore, aws-config): a
+/// source_profile beside it does not make it a hop.
+#[test]
+fn a_web_identity_profile_is_a_base_even_with_a_source_profile() {
+    let cfg = config(
+        "[profile w]\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = /t\n\
+         source_profile = base\n[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n",
+        "",
+        &[],
+    );
+    let chain = creds_profile::plan_profile(&cfg, &cfg.profile_set().unwrap(), "w");
+    // No handler for web identity is linked here: the plan fails naming creds-sts.
+    let err = chain.unwrap_err();
+    assert!(err.message().contains("creds-sts"), "{err}");
+}
+
 #[test]
 fn missing_source_profile_is_an_error_at_its_line() {
     let cfg = config(
