@@ -24,6 +24,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "PROFILE")]
     pub(crate) profile: Option<String>,
 
+    /// The code of the MFA device of a role that needs one (mfa_serial), for this run.
+    /// Without it, creds asks on the terminal when stdin is one.
+    #[arg(long, global = true, value_name = "CODE")]
+    pub(crate) mfa_code: Option<String>,
+
     /// Print only errors on stderr: no status line, no chain summary, no warnings.
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
@@ -71,10 +76,18 @@ pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Process)]
     pub(crate) format: Format,
+
+    /// Do not read or write assumed-role credentials in ~/.aws/cli/cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ExecArgs {
+    /// Do not read or write assumed-role credentials in ~/.aws/cli/cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+
     /// The command and its arguments, after `--`.
     #[arg(required = true, num_args = 1.., trailing_var_arg = true, value_name = "COMMAND")]
     pub(crate) command: Vec<std::ffi::OsString>,
@@ -134,11 +147,25 @@ pub(crate) enum Format {
 impl Cli {
     pub(crate) fn chain_builder(&self) -> creds::DefaultChainBuilder {
         use std::io::IsTerminal as _;
+        let interactive = std::io::stdin().is_terminal();
         // A credential_process may prompt (for an MFA code): let it read the terminal,
         // and only a terminal, never a pipe meant for us.
-        let config = creds::ProviderConfig::new().with_extension(creds::process::StdinPassthrough(
-            std::io::stdin().is_terminal(),
-        ));
+        let mut config = creds::ProviderConfig::new()
+            .with_extension(creds::process::StdinPassthrough(interactive));
+        if let Some(mfa) = crate::mfa::provider(self.mfa_code.clone(), interactive) {
+            config = config.with_extension(mfa);
+        }
+        // export and exec keep assumed roles between runs, as the aws CLI does.
+        let file_cache = match &self.command {
+            Command::Export(args) => !args.no_cache,
+            Command::Exec(args) => !args.no_cache,
+            Command::Explain(_) | Command::Serve(_) => false,
+        };
+        if file_cache {
+            if let Some(cache) = creds::sts::FileCache::aws_cli(&config) {
+                config = config.with_extension(cache);
+            }
+        }
         let builder = creds::DefaultChain::builder().config(config);
         match &self.profile {
             Some(profile) => builder.profile_name(profile.clone()),

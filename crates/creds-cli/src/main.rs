@@ -26,6 +26,7 @@ mod exec;
 mod exit;
 mod explain;
 mod export;
+mod mfa;
 mod serve;
 mod status;
 

@@ -346,7 +346,7 @@ fn exec_removes_every_variable_that_could_choose_another_identity() {
     // The profile's region comes along, since AWS_PROFILE does not.
     assert_eq!(
         text(&out.stdout),
-        "AWS_ACCESS_KEY_ID AWS_DEFAULT_REGION AWS_EC2_METADATA_DISABLED AWS_REGION \
+        "AWS_ACCESS_KEY_ID AWS_DEFAULT_REGION AWS_EC2_METADATA_DISABLED AWS_ENDPOINT_URL AWS_REGION \
          AWS_SECRET_ACCESS_KEY "
     );
     let region = "printf '%s %s' \"$AWS_REGION\" \"$AWS_DEFAULT_REGION\"";
@@ -413,8 +413,7 @@ fn exec_reports_a_missing_command_and_unresolvable_credentials() {
     assert_eq!(out.status.code(), Some(2), "a command is required");
 }
 
-/// Three roles across both files, down to static keys; no crate assumes roles in this
-/// build, so resolving fails, and that is when the chain is worth seeing.
+/// Three roles across both files, down to static keys.
 fn role_chain_home() -> Home {
     Home::new().with_files(
         "[profile dev]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = ops\n\
@@ -429,15 +428,67 @@ fn role_chain_home() -> Home {
     )
 }
 
+/// A loopback STS that answers the role chain's three hops, innermost first.
+fn sts_for_the_chain() -> creds_testkit::TestServer {
+    let server = creds_testkit::TestServer::start_blocking();
+    let mut route = server.route(creds_testkit::Method::POST, "/", assumed("ASIAAUDIT"));
+    for key in ["ASIAOPS", "ASIADEV"] {
+        route = route.then(assumed(key));
+    }
+    server
+}
+
+fn assumed(key: &str) -> creds_testkit::Reply {
+    creds_testkit::Reply::ok(format!(
+        "<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>\
+         </AssumedRoleUser><Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{SESSION_SECRET}</SecretAccessKey>\
+         <SessionToken>{TOKEN}</SessionToken><Expiration>2999-01-01T00:00:00Z</Expiration></Credentials>\
+         </AssumeRoleResult></AssumeRoleResponse>"
+    ))
+}
+
 #[test]
 fn explain_shows_the_whole_role_chain() {
     let home = role_chain_home();
-    let out = home.run(&["explain", "--profile", "dev"], &[]);
+    let sts = sts_for_the_chain();
+    let out = home.run(
+        &["explain", "--profile", "dev"],
+        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+    );
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(3), "{stdout}{}", text(&out.stderr));
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    // Each hop, the key that signed its call and where that key came from.
+    let endpoint = sts.url();
     assert!(
-        stdout.contains("1. profile") && stdout.contains("creds-sts"),
+        stdout.contains(&format!(
+            "ASIADEV, with a session token, expires 2999-01-01T00:00:00Z, account 123456789012, from role \
+             arn:aws:iam::123456789012:role/dev from STS at {endpoint}, signed by ASIAOPS (valid until \
+             2999-01-01T00:00:00Z) from role arn:aws:iam::123456789012:role/ops from STS at {endpoint}, \
+             signed by ASIAAUDIT (valid until 2999-01-01T00:00:00Z) from role \
+             arn:aws:iam::123456789012:role/audit from STS at {endpoint}, signed by AKIABASE from static \
+             keys of profile 'base' at "
+        )),
         "{stdout}"
+    );
+    let signers: Vec<String> = sts
+        .requests()
+        .iter()
+        .map(|r| {
+            r.header("authorization")
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        signers,
+        [
+            "AWS4-HMAC-SHA256 Credential=AKIABASE",
+            "AWS4-HMAC-SHA256 Credential=ASIAAUDIT",
+            "AWS4-HMAC-SHA256 Credential=ASIAOPS"
+        ]
     );
     for needle in [
         "       role chain: dev -> ops -> audit -> base\n",
@@ -448,6 +499,17 @@ fn explain_shows_the_whole_role_chain() {
     ] {
         assert!(stdout.contains(needle), "{needle:?} in\n{stdout}");
     }
+    assert_no_secret(&out, &[SECRET, TOKEN, SESSION_SECRET]);
+
+    // STS unreachable: the failure, and the chain it would take.
+    let out = home.run(&["explain", "--profile", "dev"], &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("connection refused"), "{stdout}");
+    assert!(
+        stdout.contains("role chain: dev -> ops -> audit -> base\n"),
+        "{stdout}"
+    );
     assert_no_secret(&out, &[SECRET, TOKEN]);
 
     // An earlier source won: the chain the profile would use is shown all the same.
@@ -476,7 +538,7 @@ fn explain_shows_the_whole_role_chain() {
 fn explain_json_has_the_role_chain() {
     let home = role_chain_home();
     let out = home.run(&["explain", "--profile", "dev", "--json"], &[]);
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // --profile: the environment sits the chain out, the profile comes first.
     let profile = &doc["sources"][0];

@@ -44,12 +44,15 @@ impl Home {
     }
 
     /// Gives `cmd` this HOME, `PATH` and nothing else of the environment, instance
-    /// metadata disabled, and no stdin.
+    /// metadata disabled, every AWS service endpoint at a loopback port where nothing
+    /// listens (a test that calls STS points `AWS_ENDPOINT_URL_STS` at its server), and
+    /// no stdin.
     pub(crate) fn isolate<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
         cmd.env_clear()
             .env("HOME", self.path())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", creds_testkit::refused_url())
             .stdin(Stdio::null())
     }
 

@@ -2,6 +2,7 @@
 //! instance metadata disabled, and no network.
 
 mod cli;
+mod roles;
 mod serve;
 mod status;
 mod support;

@@ -89,4 +89,6 @@ pub(crate) fn link_providers() {
     std::hint::black_box(creds_container::ContainerProvider::new as fn(&ProviderConfig) -> _);
     #[cfg(feature = "imds")]
     std::hint::black_box(creds_imds::ImdsProvider::new as fn(&ProviderConfig) -> _);
+    #[cfg(feature = "sts")]
+    std::hint::black_box(creds_sts::WebIdentityProvider::from_env as fn(&ProviderConfig) -> _);
 }

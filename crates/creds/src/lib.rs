@@ -50,6 +50,7 @@
 //! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) |
 //! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` |
 //! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off |
+//! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] |
 //!
 //! # The default chain
 //!
@@ -63,9 +64,11 @@
 //! # JavaScript-style entry points
 //!
 //! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
-//! [`from_http`], [`from_instance_metadata`] and [`create_credential_chain`] mirror the
+//! [`from_http`], [`from_instance_metadata`], [`from_temporary_credentials`],
+//! [`from_web_token`], [`from_token_file`] and [`create_credential_chain`] mirror the
 //! JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess`, `fromContainerMetadata`,
-//! `fromHttp`, `fromInstanceMetadata` and `createCredentialChain`.
+//! `fromHttp`, `fromInstanceMetadata`, `fromTemporaryCredentials`, `fromWebToken`,
+//! `fromTokenFile` and `createCredentialChain`.
 
 mod default_chain;
 
@@ -102,6 +105,15 @@ pub use creds_process::{ProcessProvider, ProcessProviderBuilder};
 pub use creds_profile::{ChainBase, HopSource, RoleChain, RoleHop, plan_profile};
 #[cfg(feature = "profile")]
 pub use creds_profile::{ProfileProvider, ProfileProviderBuilder};
+/// The `creds-sts` crate: [`AssumeRoleProvider`], [`WebIdentityProvider`], the
+/// [`MfaCodeProvider`](creds_sts::MfaCodeProvider) extension and the
+/// [`FileCache`](creds_sts::FileCache) of assumed roles.
+#[cfg(feature = "sts")]
+pub use creds_sts as sts;
+#[cfg(feature = "sts")]
+pub use creds_sts::{
+    AssumeRoleProvider, AssumeRoleProviderBuilder, WebIdentityProvider, WebIdentityProviderBuilder,
+};
 
 /// Credentials from the process environment (JS `fromEnv()`).
 #[cfg(feature = "env")]
@@ -159,6 +171,34 @@ pub fn from_http() -> ContainerProviderBuilder {
 #[cfg(feature = "imds")]
 pub fn from_instance_metadata() -> ImdsProviderBuilder {
     ImdsProvider::builder()
+}
+
+/// A builder for the credentials of role `role_arn`, assumed with STS `AssumeRole`
+/// (JS `fromTemporaryCredentials({ params: { RoleArn } })`). The source credentials
+/// are the default chain's unless [`source`](AssumeRoleProviderBuilder::source) gives
+/// others (JS `masterCredentials`).
+#[cfg(feature = "sts")]
+pub fn from_temporary_credentials(role_arn: impl Into<String>) -> AssumeRoleProviderBuilder {
+    AssumeRoleProvider::builder(role_arn)
+}
+
+/// A builder for the credentials of role `role_arn` assumed with the OpenID Connect
+/// token `token` (JS `fromWebToken({ roleArn, webIdentityToken })`).
+#[cfg(feature = "sts")]
+pub fn from_web_token(
+    role_arn: impl Into<String>,
+    token: impl Into<String>,
+) -> WebIdentityProviderBuilder {
+    WebIdentityProvider::builder(role_arn).token(token)
+}
+
+/// The credentials of `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (JS
+/// `fromTokenFile()`), or an error when they are not set. For a token file and role
+/// given in code, use [`WebIdentityProvider::builder`] with
+/// [`token_file`](WebIdentityProviderBuilder::token_file).
+#[cfg(feature = "sts")]
+pub fn from_token_file() -> Result<WebIdentityProvider, CredentialsError> {
+    WebIdentityProvider::from_env(&ProviderConfig::new())
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).

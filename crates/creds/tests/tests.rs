@@ -33,6 +33,9 @@ fn every_enabled_feature_is_registered_in_order() {
     if cfg!(feature = "profile") {
         expected.push("profile");
     }
+    if cfg!(feature = "sts") {
+        expected.push("web-identity");
+    }
     if cfg!(feature = "container") {
         expected.push("container");
     }
@@ -58,10 +61,17 @@ fn every_enabled_feature_is_registered_in_order() {
         .map(|h| h.name())
         .collect();
     let mut expected_handlers = Vec::new();
+    if cfg!(feature = "sts") {
+        expected_handlers.push("web-identity");
+    }
     if cfg!(feature = "process") {
         expected_handlers.push("process");
     }
     assert_eq!(handlers, expected_handlers);
+    assert_eq!(
+        creds::core::registry::role_assumer().map(|r| r.name()),
+        cfg!(feature = "sts").then_some("creds-sts")
+    );
 }
 
 #[cfg(all(feature = "env", feature = "profile"))]
