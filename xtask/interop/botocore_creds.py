@@ -1,6 +1,6 @@
 """Resolve credentials with botocore's default chain, as a real client would, and print
 what is safe to compare: `OK <access key id> <SHA-256 of the secret and token>
-<expiration or ->`, or `ERR <why>`.
+<expiration or -> <account id or ->`, or `ERR <why>`.
 
 usage: botocore_creds.py [PROFILE]   (empty or none: no profile named, as a client
                                       that does not pass one)
@@ -27,16 +27,18 @@ def main():
     # Refreshable credentials (a process, a container, instance metadata, an
     # expiration in the environment) keep it here; static keys have none.
     expiry = getattr(creds, "_expiry_time", None)
-    print(fingerprint(frozen.access_key, frozen.secret_key, frozen.token, expiry))
+    account = getattr(frozen, "account_id", None)
+    print(fingerprint(frozen.access_key, frozen.secret_key, frozen.token, expiry, account))
     return 0
 
 
-def fingerprint(access_key_id, secret, token, expiry=None):
-    """`OK <access key id> <sha256 of secret NUL token> <expiration>`: nothing secret.
-    The expiration is UTC to the second (`-` for none), as every resolver shows it."""
+def fingerprint(access_key_id, secret, token, expiry=None, account=None):
+    """`OK <access key id> <sha256 of secret NUL token> <expiration> <account>`:
+    nothing secret. The expiration is UTC to the second (`-` for none), as every
+    resolver shows it; the account id is `-` when the credentials carry none."""
     digest = hashlib.sha256(f"{secret}\0{token or ''}".encode()).hexdigest()
     when = "-" if expiry is None else expiry.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"OK {access_key_id} {digest} {when}"
+    return f"OK {access_key_id} {digest} {when} {account or '-'}"
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 // Resolve credentials with the default chain of the AWS SDK for JavaScript v3 in
 // Node.js (`fromNodeProviderChain`), as a real client would, and print what is safe to
-// compare: `OK <access key id> <SHA-256 of the secret and token> <expiration or ->`,
-// or `ERR <why>`.
+// compare: `OK <access key id> <SHA-256 of the secret and token> <expiration or ->
+// <account id or ->`, or `ERR <why>`.
 //
 // usage: node js_creds.mjs [PROFILE]   (empty or none: no profile named, as a client
 //                                       that does not pass one)
@@ -19,7 +19,7 @@ try {
   const expiration = creds.expiration
     ? creds.expiration.toISOString().replace(/\.\d+Z$/, "Z")
     : "-";
-  console.log(`OK ${creds.accessKeyId} ${digest} ${expiration}`);
+  console.log(`OK ${creds.accessKeyId} ${digest} ${expiration} ${creds.accountId ?? "-"}`);
 } catch (error) {
   // The error's name says why; its message may quote configuration.
   console.log(`ERR ${error && error.name}`);

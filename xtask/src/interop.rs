@@ -24,6 +24,12 @@
 //!   explicit profile beside environment keys, and `AWS_PROFILE` beside environment
 //!   keys (where the JavaScript SDK takes the profile and botocore the keys);
 //! - instance metadata served by `moto_server` ([`imds_check`]);
+//! - roles and web identity against `moto_server`'s STS ([`sts::checks`]): a
+//!   `static → role A → role B` chain, a `credential_source = Environment` role, a
+//!   `web_identity_token_file` profile and the EKS variables, each resolved by creds,
+//!   botocore and the JavaScript SDK to session credentials of the role's account;
+//!   and the aws CLI's cache: a second `creds export` makes no STS call, and botocore
+//!   reads the file `creds` wrote;
 //! - `creds serve` as the container-credentials endpoint ([`serve_checks`]):
 //!   botocore and the JavaScript SDK, with empty config files and
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what `creds export --profile P`
@@ -49,6 +55,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+
+mod sts;
 
 /// The pinned Python peers (botocore, boto3, `moto[server]` and everything they
 /// need), one `name==version` a line.
@@ -265,6 +273,9 @@ fn run_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<(), String> {
         record(judge(&rule, &ours, &botocore, &js));
     }
     record(imds_check(paths, isolation)?);
+    sts::checks(paths, isolation)?
+        .into_iter()
+        .for_each(&mut record);
     serve_checks(paths, isolation)?
         .into_iter()
         .for_each(&mut record);
@@ -306,9 +317,13 @@ fn js_argv(paths: &Paths<'_>, profile: &str) -> Vec<String> {
 /// What a resolver answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Seen {
-    /// Credentials: `<access key id> <fingerprint prefix>`, and the expiration
-    /// (`-` for none).
-    Resolved { key: String, expiration: String },
+    /// Credentials: `<access key id> <fingerprint prefix>`, the expiration and the
+    /// account id (`-` for none).
+    Resolved {
+        key: String,
+        expiration: String,
+        account: String,
+    },
     /// An error of the resolver's own (an SDK's error class, `creds`' exit code).
     Refused(String),
     /// Nothing usable: the harness, not the SDK, failed.
@@ -318,7 +333,14 @@ enum Seen {
 impl Seen {
     fn show(&self) -> String {
         match self {
-            Seen::Resolved { key, expiration } => format!("{key} {expiration}"),
+            Seen::Resolved {
+                key,
+                expiration,
+                account,
+            } if account != "-" => format!("{key} {expiration} {account}"),
+            Seen::Resolved {
+                key, expiration, ..
+            } => format!("{key} {expiration}"),
             Seen::Refused(why) => format!("error ({why})"),
             Seen::NoAnswer(why) => format!("NO ANSWER ({why})"),
         }
@@ -329,8 +351,8 @@ impl Seen {
 /// record.
 type Judged = (String, bool, Option<String>);
 
-/// `OK <id> <fingerprint> [<expiration>]` → [`Seen::Resolved`]; `ERR <why>` →
-/// [`Seen::Refused`]; anything else → [`Seen::NoAnswer`].
+/// `OK <id> <fingerprint> [<expiration> [<account>]]` → [`Seen::Resolved`]; `ERR
+/// <why>` → [`Seen::Refused`]; anything else → [`Seen::NoAnswer`].
 fn parse(output: &str) -> Seen {
     let line = output.lines().last().unwrap_or("").trim();
     let mut words = line.split_whitespace();
@@ -338,6 +360,7 @@ fn parse(output: &str) -> Seen {
         (Some("OK"), Some(id), Some(fp), expiration) if fp.len() >= 12 => Seen::Resolved {
             key: format!("{id} {}", &fp[..12]),
             expiration: expiration.unwrap_or("-").to_owned(),
+            account: words.next().unwrap_or("-").to_owned(),
         },
         (Some("ERR"), why, _, _) => Seen::Refused(why.unwrap_or("unknown").to_owned()),
         _ if line.is_empty() => Seen::NoAnswer("printed nothing".to_owned()),
@@ -379,10 +402,13 @@ fn judge(rule: &Rule<'_>, ours: &Seen, botocore: &Seen, js: &Seen) -> Judged {
     }
     let same = |peer: &Seen| match (ours, peer) {
         (
-            Seen::Resolved { key, expiration },
+            Seen::Resolved {
+                key, expiration, ..
+            },
             Seen::Resolved {
                 key: k,
                 expiration: e,
+                ..
             },
         ) => key == k && (!rule.expiration || expiration == e),
         _ => false,
@@ -1119,6 +1145,7 @@ mod tests {
         Seen::Resolved {
             key: key.to_owned(),
             expiration: expiration.to_owned(),
+            account: "-".to_owned(),
         }
     }
 
@@ -1149,6 +1176,14 @@ mod tests {
             Seen::NoAnswer(_)
         ));
         assert!(matches!(parse("OK AKID short"), Seen::NoAnswer(_)));
+        assert_eq!(
+            parse(&format!("OK ASIA {fp} 2026-01-01T00:00:00Z 123456789012")),
+            Seen::Resolved {
+                key: "ASIA 0123456789ab".to_owned(),
+                expiration: "2026-01-01T00:00:00Z".to_owned(),
+                account: "123456789012".to_owned(),
+            }
+        );
     }
 
     #[test]
