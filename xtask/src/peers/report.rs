@@ -194,10 +194,10 @@ fn missed_why(r: &Results, target: &str) -> String {
     match target {
         "crates" => format!(
             "aws-config {} lists {} crates by this count (the issue's 159 was an earlier count), \
-             which puts the target at {:.0}; creds' default features carry the container \
-             provider's HTTP client (creds-http: hyper, hyper-util, rustls with ring, tokio's net \
-             driver), {:.0} of its {} crates beyond the {} of `env` + `profile` alone ({:.2} of \
-             aws-config's)",
+             which puts the target at {:.0}; creds' default features carry the HTTP client of \
+             the container, instance metadata and STS providers (creds-http: hyper, rustls \
+             with ring, tokio's net driver) and STS's XML reader, {:.0} of its {} crates beyond \
+             the {} of `env` + `profile` alone ({:.2} of aws-config's)",
             g("aws_config_version"),
             g("crates.aws.default"),
             n("crates.aws.default") / 3.0,
@@ -214,9 +214,9 @@ fn missed_why(r: &Results, target: &str) -> String {
                  {} → {} and {} → {} around the two builds) the ratio is {}",
                 g("build.creds.longest"),
                 if tls {
-                    ": the TLS stack (rustls, ring's C build) that the container provider's \
-                     HTTPS brings, which aws-config's build compiles too (aws-lc-sys instead of \
-                     ring)"
+                    ": the TLS stack (rustls, ring's C build) that HTTPS to STS and the \
+                     container endpoints brings, which aws-config's build compiles too \
+                     (aws-lc-sys instead of ring)"
                 } else {
                     ""
                 },
@@ -336,7 +336,7 @@ fn machine(o: &mut String, r: &Results) {
     let _ = writeln!(o, "| toolchain | {}; {} |", g("rustc"), g("cargo"));
     let _ = writeln!(
         o,
-        "| creds | the workspace at {}, default features (env, profile, process, container), through `crates/creds` as a path dependency |",
+        "| creds | the workspace at {}, default features (env, profile, process, container, imds, sts), through `crates/creds` as a path dependency |",
         g("creds_rev")
     );
     let _ = writeln!(
