@@ -333,3 +333,123 @@ fn explain(error: ServiceError, action: StsAction, region: &str) -> CredentialsE
     }
     base.with_message(message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use creds_core::{Env, ErrorKind, Fs};
+
+    fn client(
+        env: &[(&str, &str)],
+        config_file: &str,
+        target: Target,
+    ) -> Result<StsClient, CredentialsError> {
+        let mut vars = vec![("HOME", "/h")];
+        vars.extend_from_slice(env);
+        let config = ProviderConfig::empty()
+            .with_env(Env::from_pairs(vars))
+            .with_fs(Fs::from_files([("/h/.aws/config", config_file)]));
+        StsClient::new(&config, &target, crate::assume_role::NAME)
+    }
+
+    fn endpoint_and_region(
+        env: &[(&str, &str)],
+        config_file: &str,
+        target: Target,
+    ) -> (String, String) {
+        let client = client(env, config_file, target).unwrap();
+        (client.endpoint, client.region)
+    }
+
+    #[test]
+    fn regional_endpoints_by_default_and_the_global_one_for_legacy() {
+        let none = Target::default();
+        assert_eq!(
+            endpoint_and_region(&[], "", none.clone()),
+            (
+                "https://sts.us-east-1.amazonaws.com".into(),
+                "us-east-1".into()
+            )
+        );
+        assert_eq!(
+            endpoint_and_region(&[("AWS_REGION", "cn-north-1")], "", none.clone()),
+            (
+                "https://sts.cn-north-1.amazonaws.com.cn".into(),
+                "cn-north-1".into()
+            )
+        );
+        let legacy = [
+            ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+            ("AWS_REGION", "eu-west-1"),
+        ];
+        assert_eq!(
+            endpoint_and_region(&legacy, "", none.clone()),
+            ("https://sts.amazonaws.com".into(), "us-east-1".into())
+        );
+        // A region the global endpoint never served stays regional.
+        let newer = [
+            ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+            ("AWS_REGION", "ap-east-1"),
+        ];
+        assert_eq!(
+            endpoint_and_region(&newer, "", none.clone()),
+            (
+                "https://sts.ap-east-1.amazonaws.com".into(),
+                "ap-east-1".into()
+            )
+        );
+        // The profile's setting, and an override over everything.
+        assert_eq!(
+            endpoint_and_region(
+                &[],
+                "[default]\nregion = us-west-2\nsts_regional_endpoints = legacy\n",
+                none.clone()
+            )
+            .0,
+            "https://sts.amazonaws.com"
+        );
+        assert_eq!(
+            endpoint_and_region(
+                &[("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000/")],
+                "",
+                none
+            )
+            .0,
+            "http://127.0.0.1:5000"
+        );
+    }
+
+    #[test]
+    fn a_hop_uses_its_profiles_region_then_the_selected_ones() {
+        let files = "[default]\nregion = eu-central-1\n[profile hop]\nregion = ap-south-1\n[profile bare]\n";
+        let hop = |name: &str| Target {
+            profile: Some(name.to_owned()),
+            region: None,
+        };
+        assert_eq!(endpoint_and_region(&[], files, hop("hop")).1, "ap-south-1");
+        assert_eq!(
+            endpoint_and_region(&[], files, hop("bare")).1,
+            "eu-central-1"
+        );
+        let given = Target {
+            profile: Some("hop".to_owned()),
+            region: Some("sa-east-1".to_owned()),
+        };
+        assert_eq!(endpoint_and_region(&[], files, given).1, "sa-east-1");
+    }
+
+    #[test]
+    fn bad_settings_are_configuration_errors() {
+        let err = client(
+            &[("AWS_STS_REGIONAL_ENDPOINTS", "sometimes")],
+            "",
+            Target::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert!(err.message().contains("regional or legacy"), "{err}");
+        let err = client(&[("AWS_REGION", "eu-west-1/../x")], "", Target::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(err.provider(), "assume-role");
+    }
+}
