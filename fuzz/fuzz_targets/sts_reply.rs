@@ -60,10 +60,19 @@ fn known_messages() -> &'static HashSet<String> {
             }
             probes.push(format!("{}{}", full(""), " ".repeat(creds_sts::MAX_REPLY_BYTES)));
         }
+        let mut probes: Vec<Vec<u8>> = probes.into_iter().map(String::into_bytes).collect();
+        // Text and an entity that are not UTF-8.
+        probes.push(b"\n\xa7".to_vec());
+        for action in ACTIONS {
+            probes.push(format!("<{}Response>&#0;", action.as_str()).into_bytes());
+            let mut entity = format!("<{}Response>&", action.as_str()).into_bytes();
+            entity.extend_from_slice(b"\xa7;");
+            probes.push(entity);
+        }
         let mut known = HashSet::new();
         for probe in &probes {
             for action in ACTIONS {
-                if let Err(err) = parse_response(action, probe.as_bytes(), &clock()) {
+                if let Err(err) = parse_response(action, probe, &clock()) {
                     known.insert(shape(&err.to_string()));
                 }
             }
