@@ -282,12 +282,13 @@ impl Found {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ErrorKind;
 
+    /// Fails with its kind (the cache's tests use it too).
     #[derive(Debug)]
-    struct Fails(ErrorKind);
+    pub(crate) struct Fails(pub(crate) ErrorKind);
 
     impl ProvideCredentials for Fails {
         fn provide_credentials(&self) -> ProvideFuture<'_> {

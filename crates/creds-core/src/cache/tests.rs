@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::sync::{Semaphore, watch};
 
 use super::*;
+use crate::chain::tests::Fails;
 use crate::{ErrorKind, ManualClock};
 
 const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-DISTINCTIVE-SECRET";
@@ -878,21 +879,6 @@ fn past_the_deadline_a_refresh_keeps_the_cached_credentials() {
     clock.set(earlier(at(HOUR), Duration::from_secs(30)));
     assert_eq!(akid(runtime.block_on(cache.provide_credentials())), "AKID1");
     assert_eq!(fake.calls(), 2);
-}
-
-/// Fails with its kind.
-#[derive(Debug)]
-struct Fails(ErrorKind);
-
-impl ProvideCredentials for Fails {
-    fn provide_credentials(&self) -> ProvideFuture<'_> {
-        let err = CredentialsError::new(self.0, "fails", "because");
-        Box::pin(async move { Err(err) })
-    }
-
-    fn name(&self) -> &'static str {
-        "fails"
-    }
 }
 
 #[test]
