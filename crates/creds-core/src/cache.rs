@@ -443,6 +443,11 @@ impl Inner {
         let now = self.clock.now();
         let mut state = self.lock_state();
         let generation = self.generation.load(Ordering::Acquire);
+        // A flight past its deadline that nobody finished (its callers gave up and its
+        // runtime idles) is replaced, not joined.
+        if state.flight.as_ref().is_some_and(|f| f.overdue()) {
+            state.flight = None;
+        }
         let Some(stored) = state.current.as_ref().filter(|s| s.usable_at(now)) else {
             return match &state.flight {
                 Some(flight) => Step::Join(Arc::clone(flight)),
@@ -511,8 +516,9 @@ impl Inner {
         flight
     }
 
-    /// Forgets flight `attempt` without an outcome (its fetch panicked).
-    fn abandon(&self, attempt: u64) {
+    /// Forgets flight `attempt` without an outcome (its fetch panicked, or nobody is
+    /// left to drive it), saying `why` in the log.
+    fn abandon(&self, attempt: u64, why: &str) {
         let mut state = self.lock_state();
         if state
             .flight
@@ -525,7 +531,7 @@ impl Inner {
         tracing::debug!(
             provider = self.provider.name(),
             attempt,
-            "credentials fetch abandoned: the provider panicked"
+            "credentials fetch abandoned: {why}"
         );
     }
 

@@ -81,6 +81,12 @@ impl Flight {
         join
     }
 
+    /// Whether the deadline has passed: a flight nobody finished in time, which a new
+    /// caller replaces instead of joining.
+    pub(super) fn overdue(&self) -> bool {
+        self.deadline.is_some_and(|(at, _)| Instant::now() >= at)
+    }
+
     /// How many callers wait (for tests).
     #[cfg(test)]
     pub(super) fn waiters(&self) -> usize {
@@ -221,18 +227,33 @@ impl Drop for Join {
             flight.wake_all();
             return;
         }
+        // The last caller left. A task finishes the fetch, so that its result is
+        // stored and whatever it holds (a child process, a connection) is not left half
+        // done. Without a runtime to spawn it on, or when that task itself is dropped
+        // (its runtime shuts down), nobody can drive the fetch: it is dropped, and the
+        // next caller starts a new one rather than resume a future whose timers and
+        // connections belonged to a runtime that is gone.
+        let handle = match tokio::runtime::Handle::try_current() {
+            Ok(handle) if self.hands_off => handle,
+            _ => {
+                let fetch = state.fetch.take();
+                drop(state);
+                drop(fetch);
+                self.inner
+                    .abandon(self.flight.attempt, "no caller is left to finish it");
+                let error = CredentialsError::unavailable(
+                    self.inner.provider.name(),
+                    "the fetch was dropped: no caller was left to finish it",
+                );
+                self.flight.complete(&Err(error));
+                return;
+            }
+        };
         drop(state);
-        if !self.hands_off {
-            return;
-        }
-        // The last caller left: a task finishes the fetch, so that its result is stored
-        // and whatever it holds (a child process, a connection) is not left half done.
-        if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            let join = self.flight.driver(&self.inner);
-            handle.spawn(async move {
-                let _ = join.await;
-            });
-        }
+        let join = self.flight.driver(&self.inner);
+        handle.spawn(async move {
+            let _ = join.await;
+        });
     }
 }
 
@@ -249,7 +270,8 @@ impl Drop for PanicGuard<'_> {
         if !self.armed {
             return;
         }
-        self.inner.abandon(self.flight.attempt);
+        self.inner
+            .abandon(self.flight.attempt, "the provider panicked");
         let error = CredentialsError::unavailable(
             self.inner.provider.name(),
             "the provider panicked while fetching credentials",

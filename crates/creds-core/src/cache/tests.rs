@@ -788,7 +788,8 @@ async fn when_every_caller_leaves_a_task_finishes_the_fetch() {
 #[test]
 fn a_runtime_that_shuts_down_with_a_fetch_in_flight_drops_it() {
     // The caller leaves (its task is dropped with the runtime), the fetch is handed to
-    // a task, and that task is dropped too: nothing is handed on again.
+    // a task, and that task is dropped too: nothing is handed on again, and the fetch
+    // is dropped, so that the next caller starts a new one on its own runtime.
     for flavor in ["current", "multi"] {
         let runtime = match flavor {
             "current" => tokio::runtime::Builder::new_current_thread()
@@ -810,11 +811,48 @@ fn a_runtime_that_shuts_down_with_a_fetch_in_flight_drops_it() {
         });
         caller.abort();
         drop(runtime);
-        assert!(
-            cache.in_flight(),
-            "{flavor}: the fetch waits for the next caller"
-        );
+        assert!(!cache.in_flight(), "{flavor}: the fetch was dropped");
     }
+    // Without a runtime, a caller that leaves drops the fetch too.
+    let fake = Fake::gated(hourly);
+    let (cache, _clock) = cache_for(&fake);
+    {
+        let mut call = std::pin::pin!(cache.provide_credentials());
+        assert!(
+            call.as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .is_pending()
+        );
+        assert!(cache.in_flight());
+    }
+    assert!(!cache.in_flight());
+    fake.release(1);
+    assert_eq!(akid(now(cache.provide_credentials())), "AKID2");
+}
+
+#[test]
+fn an_overdue_flight_is_replaced_not_joined() {
+    let cache = CredentialsCache::builder()
+        .deadline(Duration::from_millis(50))
+        .build(Hangs);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    // A caller polls the fetch once and then stops polling, without leaving.
+    let mut first = Box::pin(cache.provide_credentials());
+    assert!(
+        first
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending()
+    );
+    std::thread::sleep(Duration::from_millis(60));
+    assert_eq!(cache.inner.lock_state().attempts, 1);
+    // The next caller starts a flight of its own, which fails at its own deadline.
+    let err = runtime.block_on(cache.provide_credentials()).unwrap_err();
+    assert!(err.is_timeout());
+    assert_eq!(cache.inner.lock_state().attempts, 2);
+    drop(first);
 }
 
 /// A provider that never answers.
