@@ -17,7 +17,7 @@ Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ACCE
 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_ACCOUNT_ID.";
 
 /// Resolve AWS credentials exactly as the official SDKs do, and export or explain them.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "creds", version, after_help = EXIT_CODES, propagate_version = true)]
 pub(crate) struct Cli {
     /// Use this profile of the shared files (over AWS_PROFILE); skips the environment keys.
@@ -25,7 +25,9 @@ pub(crate) struct Cli {
     pub(crate) profile: Option<String>,
 
     /// The code of the MFA device of a role that needs one (mfa_serial), for this run.
-    /// Without it, creds asks on the terminal when stdin is one.
+    /// Without it, creds asks on the terminal when stdin is one. (Other users of this
+    /// machine may read a command line for as long as it runs: prefer the prompt
+    /// where there is a terminal.)
     #[arg(long, global = true, value_name = "CODE")]
     pub(crate) mfa_code: Option<String>,
 
@@ -144,6 +146,24 @@ pub(crate) enum Format {
     Json,
 }
 
+/// The MFA code is never shown.
+impl std::fmt::Debug for Cli {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cli")
+            .field("profile", &self.profile)
+            .field(
+                "mfa_code",
+                &self.mfa_code.as_ref().map(|_| creds::core::REDACTED),
+            )
+            .field("quiet", &self.quiet)
+            .field("command", &self.command)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long one fetch may take when stdin is a terminal: a person may be answering.
+const INTERACTIVE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 impl Cli {
     pub(crate) fn chain_builder(&self) -> creds::DefaultChainBuilder {
         use std::io::IsTerminal as _;
@@ -154,6 +174,11 @@ impl Cli {
             .with_extension(creds::process::StdinPassthrough(interactive));
         if let Some(mfa) = crate::mfa::provider(self.mfa_code.clone(), interactive) {
             config = config.with_extension(mfa);
+        }
+        if interactive {
+            // Someone may be typing an MFA code, or answering a credential_process's
+            // prompt: the caches' 30 s deadline would cut them off.
+            config = config.with_extension(creds::FetchDeadline(INTERACTIVE_DEADLINE));
         }
         // export and exec keep assumed roles between runs, as the aws CLI does.
         let file_cache = match &self.command {

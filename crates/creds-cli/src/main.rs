@@ -72,6 +72,9 @@ fn main() -> ExitCode {
             cli::Command::Serve(args) => serve::run(builder, args, &ui).await,
         }
     });
+    // Not a plain drop, which waits for blocking tasks: an MFA prompt that a deadline
+    // gave up on must not hold the process.
+    runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),

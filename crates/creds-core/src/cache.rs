@@ -215,6 +215,23 @@ impl fmt::Debug for CredentialsCache {
     }
 }
 
+/// An extension of a [`ProviderConfig`](crate::ProviderConfig): the deadline of the
+/// caches that providers build for themselves from it (each hop of a role chain has
+/// one) and of the default chain's, instead of the default 30 seconds. A command line
+/// tool that may ask its user for an MFA code sets a long one; see
+/// [`CredentialsCacheBuilder::for_config`].
+///
+/// ```
+/// use std::time::Duration;
+/// use creds_core::{CredentialsCacheBuilder, FetchDeadline, ProviderConfig};
+///
+/// let config = ProviderConfig::empty().with_extension(FetchDeadline(Duration::from_secs(600)));
+/// let builder = CredentialsCacheBuilder::for_config(&config);
+/// # let _ = builder;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchDeadline(pub Duration);
+
 /// Configures and builds a [`CredentialsCache`].
 ///
 /// ```
@@ -253,6 +270,17 @@ impl Default for CredentialsCacheBuilder {
 }
 
 impl CredentialsCacheBuilder {
+    /// The default settings with `config`'s clock and, when it has one, its
+    /// [`FetchDeadline`] extension: what a provider uses for the caches it builds
+    /// from a config.
+    pub fn for_config(config: &crate::ProviderConfig) -> Self {
+        let builder = Self::default().clock(config.clock().clone());
+        match config.extension::<FetchDeadline>() {
+            Some(deadline) => builder.deadline(deadline.0),
+            None => builder,
+        }
+    }
+
     /// How long before expiry one caller starts a background refresh while the others
     /// keep the current credentials. Default: 5 minutes.
     pub fn advisory_window(mut self, window: Duration) -> Self {

@@ -144,7 +144,7 @@ pub mod redact;
 pub mod registry;
 mod timer;
 
-pub use cache::{CacheFuture, CredentialsCache, CredentialsCacheBuilder};
+pub use cache::{CacheFuture, CredentialsCache, CredentialsCacheBuilder, FetchDeadline};
 pub use chain::{CredentialsChain, Found, Outcome, Trace, TraceEntry};
 pub use clock::{Clock, ManualClock};
 pub use config::{ProfileSource, ProviderConfig, SelectedProfile};

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use creds_core::{
-    Credentials, CredentialsCache, CredentialsChain, CredentialsError, Location,
+    Credentials, CredentialsCacheBuilder, CredentialsChain, CredentialsError, Location,
     ProvideCredentials, ProvideFuture, ProviderConfig, SharedProvider,
 };
 use zeroize::Zeroizing;
@@ -32,7 +32,7 @@ pub const MAX_DURATION: Duration = Duration::from_secs(43_200);
 /// source for credentials (put a cache in front of the source, as role chains do, so
 /// that it is not asked again while its credentials are valid), asks the
 /// [`MfaCodeProvider`] for a code when the role needs one, and calls STS once, signed
-/// with SigV4. Put a [`CredentialsCache`] in front of this provider too (the default
+/// with SigV4. Put a [`CredentialsCache`](creds_core::CredentialsCache) in front of this provider too (the default
 /// chain and role chains do), so that STS is called again only near the session's
 /// expiry.
 ///
@@ -494,11 +494,7 @@ impl AssumeRoleProviderBuilder {
         let config = self.config.unwrap_or_default();
         let source = self.source.unwrap_or_else(|| {
             let chain = CredentialsChain::from_registry(&config);
-            Arc::new(
-                CredentialsCache::builder()
-                    .clock(config.clock().clone())
-                    .build(chain),
-            )
+            Arc::new(CredentialsCacheBuilder::for_config(&config).build(chain))
         });
         let mfa = self.mfa.or_else(|| MfaCodeProvider::of(&config));
         AssumeRoleProvider {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use creds_core::profile::{Profile, ProfileSet};
 use creds_core::registry::{ProfileHandler, ProviderFactory, RoleAssumer, order, priority};
 use creds_core::{
-    CredentialsCache, CredentialsError, ProvideCredentials, ProvideFuture, ProviderConfig,
+    CredentialsCacheBuilder, CredentialsError, ProvideCredentials, ProvideFuture, ProviderConfig,
     SharedProvider, inventory,
 };
 
@@ -38,11 +38,7 @@ pub(crate) fn duration_of(
 /// Each hop is cached on its own, so that a refresh of the outer role uses the inner
 /// one's credentials while they are valid: one STS call per hop that is due.
 fn cached(config: &ProviderConfig, provider: impl ProvideCredentials + 'static) -> SharedProvider {
-    Arc::new(
-        CredentialsCache::builder()
-            .clock(config.clock().clone())
-            .build(provider),
-    )
+    Arc::new(CredentialsCacheBuilder::for_config(config).build(provider))
 }
 
 /// A `role_arn` hop over `source`: `role_session_name`, `external_id`, `mfa_serial` and

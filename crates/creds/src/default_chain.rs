@@ -40,9 +40,9 @@ impl DefaultChainBuilder {
         self
     }
 
-    /// The cache settings (refresh windows, `expire_after`, clock), used as given.
-    /// Without them the cache has the default windows and reads the
-    /// [`ProviderConfig`]'s clock.
+    /// The cache settings (refresh windows, `expire_after`, clock, deadline), used as
+    /// given. Without them the cache has the default windows and reads the
+    /// [`ProviderConfig`]'s clock and [`FetchDeadline`](creds_core::FetchDeadline).
     pub fn cache(mut self, cache: CredentialsCacheBuilder) -> Self {
         self.cache = Some(cache);
         self
@@ -70,7 +70,7 @@ impl DefaultChainBuilder {
         let config = self.provider_config();
         let cache = match self.cache {
             Some(cache) => cache,
-            None => CredentialsCacheBuilder::default().clock(config.clock().clone()),
+            None => CredentialsCacheBuilder::for_config(&config),
         };
         cache.build(chain)
     }

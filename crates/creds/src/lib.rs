@@ -75,7 +75,7 @@ mod default_chain;
 pub use creds_core as core;
 pub use creds_core::{
     Clock, Credentials, CredentialsBuilder, CredentialsCache, CredentialsCacheBuilder,
-    CredentialsChain, CredentialsError, Env, ErrorKind, Fs, ManualClock, Outcome,
+    CredentialsChain, CredentialsError, Env, ErrorKind, FetchDeadline, Fs, ManualClock, Outcome,
     ProvideCredentials, ProvideFuture, ProviderConfig, SharedProvider, Trace, TraceEntry,
 };
 pub use default_chain::{DefaultChain, DefaultChainBuilder, default_chain};
