@@ -31,14 +31,24 @@ pub fn service_text(text: &str, max_chars: usize) -> String {
     shown.trim().to_owned()
 }
 
-/// `text` with every occurrence of each of `secrets` (the empty ones skipped), and
-/// every word shaped like a JSON Web Token (`eyJ...` in three dot-separated base64url
-/// parts), replaced by [`REDACTED`].
+/// `text` with every occurrence of each of `secrets` (the empty ones skipped), the
+/// start of one that `text` ends with (cut off, eight characters or more), and every
+/// word shaped like a JSON Web Token (`eyJ`, base64url and at least one dot, cut off or
+/// whole), replaced by [`REDACTED`].
 pub fn secrets(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         if text.contains(secret) {
             text = text.replace(secret, REDACTED);
+        }
+        // A secret cut off where the text was cut.
+        let longest = (8..secret.len())
+            .rev()
+            .filter(|&n| secret.is_char_boundary(n))
+            .find(|&n| text.ends_with(&secret[..n]));
+        if let Some(n) = longest {
+            text.truncate(text.len() - n);
+            text.push_str(REDACTED);
         }
     }
     if text.contains("eyJ") {
@@ -59,13 +69,12 @@ fn redact_jwts(text: &str) -> String {
         // `from` starts with "eyJ", which the scan takes: `len >= 3`.
         let word = &from[..len];
         let parts: Vec<&str> = word.split('.').collect();
-        // A token starts a word and has a header, a payload and a (maybe empty)
-        // signature.
+        // A token starts a word and has a header, then a payload (maybe cut off).
         let boundary = before
             .chars()
             .next_back()
             .is_none_or(|c| !c.is_ascii_alphanumeric());
-        if boundary && parts.len() >= 3 && parts[0].len() > 3 && !parts[1].is_empty() {
+        if boundary && parts.len() >= 2 && parts[0].len() > 3 && word.len() >= 20 {
             out.push_str(REDACTED);
         } else {
             out.push_str(word);
@@ -101,8 +110,23 @@ mod tests {
             secrets(&format!("Value '{jwt}' at 'webIdentityToken'"), &[]),
             "Value '** redacted **' at 'webIdentityToken'"
         );
-        // Not tokens: no dots, or inside a word.
+        // Cut off inside its payload, still a token.
+        assert_eq!(
+            secrets("Value 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIi", &[]),
+            "Value '** redacted **"
+        );
+        // Not tokens: no dots, short, or inside a word.
         assert_eq!(secrets("eyJ alone", &[]), "eyJ alone");
+        assert_eq!(secrets("eyJx.y", &[]), "eyJx.y");
         assert_eq!(secrets("keyJar.x.y", &[]), "keyJar.x.y");
+        // The start of a secret, cut off at the end.
+        assert_eq!(
+            secrets("token was opaque-secret-va", &["opaque-secret-value-123"]),
+            "token was ** redacted **"
+        );
+        assert_eq!(
+            secrets("ends with opa", &["opaque-secret-value-123"]),
+            "ends with opa"
+        );
     }
 }

@@ -75,17 +75,34 @@ pub struct ServiceError {
     code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
+    /// The code and message as the reply had them (up to 64 KiB), which
+    /// [`redact`](Self::redact) works on before cleaning and cutting them again: a
+    /// secret longer than what is shown must be found whole. Never shown.
+    raw: (Option<String>, Option<String>),
 }
+
+/// How much of a reply's code or message is kept before it is redacted and cut.
+const MAX_RAW: usize = 64 * 1024;
 
 impl ServiceError {
     /// An error of `status` with `code` and `message` (cleaned as a reply's are).
     pub fn new(status: StatusCode, code: Option<&str>, message: Option<&str>) -> Self {
-        ServiceError {
+        let raw = |text: Option<&str>| text.map(|t| t.chars().take(MAX_RAW).collect::<String>());
+        let mut error = ServiceError {
             status,
-            code: code.map(clean).filter(|c| !c.is_empty()),
-            message: message.map(clean).filter(|m| !m.is_empty()),
+            code: None,
+            message: None,
             request_id: None,
-        }
+            raw: (raw(code), raw(message)),
+        };
+        error.shown();
+        error
+    }
+
+    /// The code and message to show: the raw ones cleaned and cut.
+    fn shown(&mut self) {
+        self.code = self.raw.0.as_deref().map(clean).filter(|c| !c.is_empty());
+        self.message = self.raw.1.as_deref().map(clean).filter(|m| !m.is_empty());
     }
 
     /// Reads the error from a reply: its status, headers and body.
@@ -125,10 +142,18 @@ impl ServiceError {
     }
 
     /// Removes every occurrence of `sent` (what the request carried that must not be
-    /// shown: a token, a password) from the message and the code.
+    /// shown: a token, a password) from the message and the code. It works on the
+    /// reply's whole text, before it is cut to what is shown, so that a token longer
+    /// than that is found too; the start of one cut off at the end is removed as well.
     pub fn redact(mut self, sent: &[&str]) -> Self {
-        self.code = self.code.map(|c| redact::secrets(&c, sent));
-        self.message = self.message.map(|m| redact::secrets(&m, sent));
+        let redact = |text: &mut Option<String>| {
+            if let Some(t) = text.as_mut() {
+                *t = redact::secrets(t, sent);
+            }
+        };
+        redact(&mut self.raw.0);
+        redact(&mut self.raw.1);
+        self.shown();
         self
     }
 
