@@ -454,6 +454,10 @@ fn base_env(home: &Path, extra: &[(&str, String)]) -> Vec<(String, String)> {
             "AWS_ENDPOINT_URL".to_owned(),
             "http://127.0.0.1:9".to_owned(),
         ),
+        // And should a peer's inner client ignore an endpoint variable, where the
+        // checks run outside a namespace: HTTPS goes to a dead proxy on loopback.
+        ("HTTPS_PROXY".to_owned(), "http://127.0.0.1:9".to_owned()),
+        ("NO_PROXY".to_owned(), "127.0.0.1,localhost".to_owned()),
         ("AWS_REGION".to_owned(), "us-east-1".to_owned()),
         ("PYTHONDONTWRITEBYTECODE".to_owned(), "1".to_owned()),
     ];

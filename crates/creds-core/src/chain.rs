@@ -175,7 +175,9 @@ impl ProvideCredentials for CredentialsChain {
     }
 
     /// The provider whose turn it is (and what it says it runs): `profile`, or
-    /// `profile: ...` when it says more.
+    /// `profile: ...` when it says more. A chain keeps one turn for all its clones:
+    /// fetched by several callers at once without a cache in front (which makes one
+    /// fetch of many), it names the one whose turn started last.
     fn running(&self) -> Option<String> {
         let provider = self.providers.get(self.turn.load(Ordering::Relaxed))?;
         Some(match provider.running() {

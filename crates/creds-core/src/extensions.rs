@@ -52,13 +52,19 @@ impl Extensions {
     }
 
     /// The value of type `T`, made by `make` and added to the map shared by every
-    /// clone if there is none yet. Two callers racing get the same value.
+    /// clone if there is none yet. Two callers racing get the same value (one of them
+    /// may make one for nothing). `make` runs without the map locked, so it may use
+    /// the map itself.
     pub fn get_or_insert_with<T: Send + Sync + 'static>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        if let Some(value) = self.get::<T>() {
+            return value;
+        }
+        let made: Value = Arc::new(make());
         let mut map = self.lock();
         let entry = map
             .0
             .entry(TypeId::of::<T>())
-            .or_insert_with(|| (Arc::new(make()), std::any::type_name::<T>()));
+            .or_insert_with(|| (made, std::any::type_name::<T>()));
         let value = entry.0.clone();
         drop(map);
         value

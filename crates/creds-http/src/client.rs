@@ -586,9 +586,14 @@ fn check_uri(uri: &Uri) -> Result<String, HttpError> {
     Ok(endpoint_of(uri))
 }
 
-/// `scheme://host[:port]` of a URI: what messages name, never the path, the query or
-/// user information.
-pub(crate) fn endpoint_of(uri: &Uri) -> String {
+/// `scheme://host[:port]` of a URI: what messages and logs name, never the path, the
+/// query or user information (which may hold a password or a token).
+///
+/// ```
+/// let uri = "https://user:pw@sts.example:8443/path?token=x".parse().unwrap();
+/// assert_eq!(creds_http::endpoint_of(&uri), "https://sts.example:8443");
+/// ```
+pub fn endpoint_of(uri: &Uri) -> String {
     let scheme = uri.scheme_str().unwrap_or("http");
     let host = uri.host().unwrap_or_default();
     match uri.port_u16() {

@@ -169,7 +169,7 @@ mod tls;
 
 pub use client::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT,
-    HttpClient, HttpClientBuilder, NonIdempotent,
+    HttpClient, HttpClientBuilder, NonIdempotent, endpoint_of,
 };
 pub use endpoint::{Service, regional_default, resolve_endpoint, resolve_region};
 pub use error::{HttpError, HttpErrorKind};
@@ -177,5 +177,3 @@ pub use proxy::{Proxy, ProxyRules};
 pub use retry::RetryPolicy;
 pub use service_error::{ServiceError, THROTTLING_CODES};
 pub use shared::{ClientSettings, shared_client};
-
-pub(crate) use client::endpoint_of;

@@ -10,7 +10,7 @@ use creds_core::{
 };
 use zeroize::Zeroizing;
 
-use crate::client::{StsClient, Target};
+use crate::client::{Form, StsClient, Target};
 use crate::file_cache::{CacheKey, FileCache};
 use crate::mfa::MfaCodeProvider;
 use crate::xml::StsAction;
@@ -164,10 +164,9 @@ impl AssumeRoleProvider {
             .session_name
             .clone()
             .unwrap_or_else(|| default_session_name(&inner.config));
-        let mut form: Vec<(String, String)> = vec![
-            ("RoleArn".into(), params.role_arn.clone()),
-            ("RoleSessionName".into(), session_name),
-        ];
+        let mut form = Form::default();
+        form.push("RoleArn", params.role_arn.clone());
+        form.push("RoleSessionName", session_name);
         push_common(
             &mut form,
             params.duration,
@@ -175,17 +174,17 @@ impl AssumeRoleProvider {
             &params.policy_arns,
         );
         if let Some(id) = &params.external_id {
-            form.push(("ExternalId".into(), id.as_str().to_owned()));
+            form.push("ExternalId", id.as_str().to_owned());
         }
         for (i, (key, value)) in params.tags.iter().enumerate() {
-            form.push((format!("Tags.member.{}.Key", i + 1), key.clone()));
-            form.push((format!("Tags.member.{}.Value", i + 1), value.clone()));
+            form.push(format!("Tags.member.{}.Key", i + 1), key.clone());
+            form.push(format!("Tags.member.{}.Value", i + 1), value.clone());
         }
         for (i, key) in params.transitive_tag_keys.iter().enumerate() {
-            form.push((format!("TransitiveTagKeys.member.{}", i + 1), key.clone()));
+            form.push(format!("TransitiveTagKeys.member.{}", i + 1), key.clone());
         }
         if let Some(identity) = &params.source_identity {
-            form.push(("SourceIdentity".into(), identity.clone()));
+            form.push("SourceIdentity", identity.clone());
         }
         let mut code = None;
         if let Some(serial) = &params.serial_number {
@@ -205,8 +204,8 @@ impl AssumeRoleProvider {
                 return Err(error);
             };
             let given = mfa.code(serial, NAME).await?;
-            form.push(("SerialNumber".into(), serial.clone()));
-            form.push(("TokenCode".into(), given.as_str().to_owned()));
+            form.push("SerialNumber", serial.clone());
+            form.push("TokenCode", given.as_str().to_owned());
             code = Some(given);
         }
         let external_id = params
@@ -284,19 +283,19 @@ fn origin(role_arn: &str, endpoint: &str, source: &Credentials) -> String {
 
 /// The parameters both actions share.
 pub(crate) fn push_common(
-    form: &mut Vec<(String, String)>,
+    form: &mut Form,
     duration: Option<Duration>,
     policy: Option<&str>,
     policy_arns: &[String],
 ) {
     if let Some(duration) = duration {
-        form.push(("DurationSeconds".into(), duration.as_secs().to_string()));
+        form.push("DurationSeconds", duration.as_secs().to_string());
     }
     if let Some(policy) = policy {
-        form.push(("Policy".into(), policy.to_owned()));
+        form.push("Policy", policy.to_owned());
     }
     for (i, arn) in policy_arns.iter().enumerate() {
-        form.push((format!("PolicyArns.member.{}.arn", i + 1), arn.clone()));
+        form.push(format!("PolicyArns.member.{}.arn", i + 1), arn.clone());
     }
 }
 

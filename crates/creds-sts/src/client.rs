@@ -50,7 +50,10 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
 /// config that calls STS with the same settings.
 #[derive(Clone)]
 pub(crate) struct StsClient {
-    endpoint: String,
+    /// Where requests go: the endpoint's URL with a `/` after its path.
+    uri: http::Uri,
+    /// The endpoint as logs, errors and origins show it: `scheme://host:port`.
+    shown: String,
     region: String,
     http: HttpClient,
     clock: creds_core::Clock,
@@ -59,9 +62,29 @@ pub(crate) struct StsClient {
 impl fmt::Debug for StsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StsClient")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.shown)
             .field("region", &self.region)
             .finish_non_exhaustive()
+    }
+}
+
+/// The parameters of a call, wiped when dropped (cancelled or not): they hold a web
+/// identity token, an external id, an MFA code. (The body the HTTP client sends is a
+/// copy it holds while it sends; that one is not wiped.)
+#[derive(Default)]
+pub(crate) struct Form(Vec<(String, String)>);
+
+impl Form {
+    pub(crate) fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+}
+
+impl Drop for Form {
+    fn drop(&mut self) {
+        for (_, value) in &mut self.0 {
+            zeroize::Zeroize::zeroize(value);
+        }
     }
 }
 
@@ -136,17 +159,22 @@ impl StsClient {
             .retry_codes(retry)
             .max_body_bytes(MAX_REPLY_BYTES)
             .proxy(Proxy::from_env(config.env()));
+        let uri: http::Uri = format!("{endpoint}/").parse().map_err(|_| {
+            CredentialsError::invalid_config(provider, "the STS endpoint is not a URL")
+        })?;
         Ok(StsClient {
-            endpoint,
+            shown: creds_http::endpoint_of(&uri),
+            uri,
             region,
             http: shared_client(config, &settings),
             clock: config.clock().clone(),
         })
     }
 
-    /// The endpoint, `https://sts.{region}.amazonaws.com` or an override.
+    /// The endpoint as it is shown (`scheme://host:port`, no path, query or user
+    /// information): `https://sts.{region}.amazonaws.com` or an override's.
     pub(crate) fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.shown
     }
 
     /// Calls `action` with `params`, signed with `signer` when given (`AssumeRole`) or
@@ -156,23 +184,24 @@ impl StsClient {
     pub(crate) async fn call(
         &self,
         action: StsAction,
-        params: &[(String, String)],
+        params: &Form,
         signer: Option<&Credentials>,
         sent: &[&str],
         origin: String,
     ) -> Result<Reply, CredentialsError> {
         let provider = action.provider();
         let mut body = format!("Action={}&Version={VERSION}", action.as_str());
-        for (name, value) in params {
+        for (name, value) in &params.0 {
             body.push('&');
             body.push_str(&sigv4::encode(name.as_bytes()));
             body.push('=');
             body.push_str(&sigv4::encode(value.as_bytes()));
         }
         let body = zeroize::Zeroizing::new(body);
-        let uri: http::Uri = format!("{}/", self.endpoint).parse().map_err(|_| {
-            CredentialsError::invalid_config(provider, "the STS endpoint is not a URL")
-        })?;
+        let uri = self.uri.clone();
+        // The path (and query) of an override such as https://gateway/sts is sent, so
+        // it is what is signed.
+        let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let host = host_header(&uri);
         let mut headers = vec![
             (
@@ -195,7 +224,7 @@ impl StsClient {
             }
             .sign(&Signable {
                 method: "POST",
-                path_and_query: "/",
+                path_and_query: &path_and_query,
                 headers: &headers,
                 body: body.as_bytes(),
             });
@@ -220,7 +249,7 @@ impl StsClient {
                     "cannot make the STS request: a parameter holds characters no header may",
                 )
             })?;
-        tracing::debug!(action = action.as_str(), endpoint = %self.endpoint, region = %self.region, signed = signer.is_some(), "calling STS");
+        tracing::debug!(action = action.as_str(), endpoint = %self.shown, region = %self.region, signed = signer.is_some(), "calling STS");
         let response = self
             .http
             .send(request)
@@ -358,7 +387,8 @@ mod tests {
         target: Target,
     ) -> (String, String) {
         let client = client(env, config_file, target).unwrap();
-        (client.endpoint, client.region)
+        let endpoint = client.uri.to_string();
+        (endpoint.trim_end_matches('/').to_owned(), client.region)
     }
 
     #[test]
@@ -436,6 +466,91 @@ mod tests {
             region: Some("sa-east-1".to_owned()),
         };
         assert_eq!(endpoint_and_region(&[], files, given).1, "sa-east-1");
+    }
+
+    /// The signature checks out against the request as the server received it, an
+    /// endpoint with a path included: what is signed is what is sent.
+    #[tokio::test]
+    async fn the_signature_matches_the_request_received() {
+        use creds_testkit::{Method, Reply, TestServer};
+
+        let server = TestServer::start().await;
+        server.route(Method::POST, "/sts/", Reply::new(500));
+        let endpoint = format!("{}/sts", server.url());
+        let clock = creds_testkit::clock_at("2026-06-01T12:34:56Z");
+        let config = ProviderConfig::empty()
+            .with_env(Env::from_pairs([(
+                "AWS_ENDPOINT_URL_STS",
+                endpoint.as_str(),
+            )]))
+            .with_clock(clock);
+        let client = StsClient::new(&config, &Target::default(), crate::assume_role::NAME).unwrap();
+        let signer = Credentials::builder()
+            .access_key_id("ASIASIGNER")
+            .secret_access_key("signer-secret")
+            .session_token("signer-token")
+            .provider_name("test")
+            .build();
+        let mut params = Form::default();
+        params.push("RoleArn", "arn:aws:iam::123456789012:role/a b+c");
+        params.push("RoleSessionName", "s@x");
+        let Err(err) = client
+            .call(
+                StsAction::AssumeRole,
+                &params,
+                Some(&signer),
+                &[],
+                String::new(),
+            )
+            .await
+        else {
+            panic!("the server answers 500");
+        };
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        let received = &server.requests()[0];
+        assert_eq!(received.target, "/sts/");
+        let authorization = received.header("authorization").unwrap();
+        let signed_names: Vec<&str> = authorization
+            .split("SignedHeaders=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .split(';')
+            .collect();
+        assert_eq!(
+            signed_names,
+            ["content-type", "host", "x-amz-date", "x-amz-security-token"]
+        );
+        let headers: Vec<(String, String)> = signed_names
+            .iter()
+            .filter(|name| **name != "x-amz-date")
+            .map(|name| {
+                (
+                    (*name).to_owned(),
+                    received.header(name).unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let resigned = Signer {
+            access_key_id: "ASIASIGNER",
+            secret_access_key: "signer-secret",
+            region: "us-east-1",
+            service: "sts",
+            time: "2026-06-01T12:34:56Z".parse().unwrap(),
+        }
+        .sign(&Signable {
+            method: received.method.as_str(),
+            path_and_query: &received.target,
+            headers: &headers,
+            body: &received.body,
+        });
+        assert_eq!(
+            received.header("x-amz-date"),
+            Some(resigned.amz_date.as_str())
+        );
+        assert_eq!(authorization, resigned.authorization);
     }
 
     #[test]

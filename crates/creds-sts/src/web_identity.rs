@@ -12,7 +12,7 @@ use creds_core::{
 use zeroize::Zeroizing;
 
 use crate::assume_role::{check_duration, check_role_arn, check_session_name, push_common};
-use crate::client::{StsClient, Target};
+use crate::client::{Form, StsClient, Target};
 use crate::xml::StsAction;
 
 /// The provider's name, in errors, traces and [`Credentials::provider_name`].
@@ -320,13 +320,12 @@ impl WebIdentityProvider {
             .session_name
             .clone()
             .unwrap_or_else(|| crate::assume_role::default_session_name(&inner.config));
-        let mut form: Vec<(String, String)> = vec![
-            ("RoleArn".into(), inner.role_arn.clone()),
-            ("RoleSessionName".into(), session_name),
-            ("WebIdentityToken".into(), token.as_str().to_owned()),
-        ];
+        let mut form = Form::default();
+        form.push("RoleArn", inner.role_arn.clone());
+        form.push("RoleSessionName", session_name);
+        form.push("WebIdentityToken", token.as_str());
         if let Some(id) = &inner.provider_id {
-            form.push(("ProviderId".into(), id.clone()));
+            form.push("ProviderId", id.clone());
         }
         push_common(
             &mut form,
@@ -359,10 +358,6 @@ impl WebIdentityProvider {
                 origin,
             )
             .await;
-        // The form holds the token: wipe it.
-        for (_, value) in &mut form {
-            zeroize::Zeroize::zeroize(value);
-        }
         result.map(|reply| reply.credentials).map_err(|e| {
             let message = format!("{whose}{}", e.message());
             e.with_message(message)
