@@ -320,7 +320,9 @@ impl Drop for Wiped {
     }
 }
 
-fn wipe(value: &mut Value) {
+/// Zeroes every string of `value`, the keys of its objects too: for any parsed JSON
+/// that held a secret (a credentials document, a cache file).
+pub fn wipe(value: &mut Value) {
     match value {
         Value::String(s) => s.zeroize(),
         Value::Array(items) => items.iter_mut().for_each(wipe),

@@ -142,7 +142,17 @@ impl AssumeRoleProvider {
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
         let inner = &*self.inner;
         let params = &inner.params;
-        check(params, inner.profile.as_deref())?;
+        let whose = inner
+            .profile
+            .as_ref()
+            .map_or_else(String::new, |p| format!("profile '{p}': "));
+        check(
+            NAME,
+            &whose,
+            &params.role_arn,
+            params.session_name.as_deref(),
+            params.duration,
+        )?;
         let client = self.client()?;
         let file_cache = inner.config.extension::<FileCache>();
         let key = file_cache.as_ref().map(|_| CacheKey::of(params));
@@ -307,19 +317,22 @@ pub(crate) fn default_session_name(config: &ProviderConfig) -> String {
 
 /// The checks STS would make, made before calling it, so that the error names the
 /// setting.
-fn check(params: &Params, profile: Option<&str>) -> Result<(), CredentialsError> {
-    let whose = profile.map_or_else(String::new, |p| format!("profile '{p}': "));
-    check_role_arn(&params.role_arn).map_err(|why| {
-        CredentialsError::invalid_config(NAME, format!("{whose}the role ARN {why}"))
-    })?;
-    if let Some(name) = &params.session_name {
-        check_session_name(name).map_err(|why| {
-            CredentialsError::invalid_config(NAME, format!("{whose}the role session name {why}"))
-        })?;
+/// `whose` starts each message (`profile 'dev': `); both actions check the same three.
+pub(crate) fn check(
+    provider: &'static str,
+    whose: &str,
+    role_arn: &str,
+    session_name: Option<&str>,
+    duration: Option<Duration>,
+) -> Result<(), CredentialsError> {
+    let invalid =
+        |what: String| CredentialsError::invalid_config(provider, format!("{whose}{what}"));
+    check_role_arn(role_arn).map_err(|why| invalid(format!("the role ARN {why}")))?;
+    if let Some(name) = session_name {
+        check_session_name(name).map_err(|why| invalid(format!("the role session name {why}")))?;
     }
-    if let Some(duration) = params.duration {
-        check_duration(duration)
-            .map_err(|why| CredentialsError::invalid_config(NAME, format!("{whose}{why}")))?;
+    if let Some(duration) = duration {
+        check_duration(duration).map_err(invalid)?;
     }
     Ok(())
 }

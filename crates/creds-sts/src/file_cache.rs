@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use creds_core::document::wipe;
 use creds_core::{Credentials, CredentialsError, ProviderConfig};
 use jiff::Timestamp;
 use ring::digest;
 use serde_json::{Map, Value};
-use zeroize::{Zeroize as _, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::assume_role::{NAME, Params};
 use crate::xml::Reply;
@@ -189,16 +190,6 @@ fn parse_expiration(text: &str) -> Option<Timestamp> {
     }
     let naive = text.strip_suffix("UTC")?;
     format!("{naive}Z").parse().ok()
-}
-
-/// Zeroes every string of a parsed document: it holds the secret and the token.
-fn wipe(value: &mut Value) {
-    match value {
-        Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(wipe),
-        Value::Object(map) => map.values_mut().for_each(wipe),
-        _ => {}
-    }
 }
 
 /// A cache file's name: the SHA-1 (hex) of the `AssumeRole` arguments.

@@ -11,7 +11,7 @@ use creds_core::{
 };
 use zeroize::Zeroizing;
 
-use crate::assume_role::{check_duration, check_role_arn, check_session_name, push_common};
+use crate::assume_role::{check, check_role_arn, check_session_name, push_common};
 use crate::client::{Form, StsClient, Target};
 use crate::xml::StsAction;
 
@@ -299,21 +299,13 @@ impl WebIdentityProvider {
             From::Env => format!("{ENV_ROLE_ARN}: "),
             From::Builder => String::new(),
         };
-        check_role_arn(&inner.role_arn).map_err(|why| {
-            CredentialsError::invalid_config(NAME, format!("{whose}the role ARN {why}"))
-        })?;
-        if let Some(name) = &inner.session_name {
-            check_session_name(name).map_err(|why| {
-                CredentialsError::invalid_config(
-                    NAME,
-                    format!("{whose}the role session name {why}"),
-                )
-            })?;
-        }
-        if let Some(duration) = inner.duration {
-            check_duration(duration)
-                .map_err(|why| CredentialsError::invalid_config(NAME, format!("{whose}{why}")))?;
-        }
+        check(
+            NAME,
+            &whose,
+            &inner.role_arn,
+            inner.session_name.as_deref(),
+            inner.duration,
+        )?;
         let client = self.client()?;
         let token = self.token()?;
         let session_name = inner
