@@ -337,6 +337,97 @@ pub fn wipe(value: &mut Value) {
     }
 }
 
+/// A timestamp of a cache file: RFC 3339 (`2026-06-01T00:00:00Z`,
+/// `2026-06-01T00:00:00.000Z` as the JavaScript SDK writes it, or with an offset), or
+/// the form botocore once wrote for UTC datetimes (`2026-06-01T00:00:00UTC`).
+///
+/// ```
+/// use creds_core::document::parse_timestamp;
+///
+/// let at = parse_timestamp("2026-06-01T00:00:00UTC").unwrap();
+/// assert_eq!(at, parse_timestamp("2026-06-01T02:00:00+02:00").unwrap());
+/// assert!(parse_timestamp("tomorrow").is_none());
+/// ```
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Some(at);
+    }
+    let naive = text.strip_suffix("UTC")?;
+    format!("{naive}Z").parse().ok()
+}
+
+/// Writes `value` as Python's `json.dumps(value, sort_keys=True)` does: `", "` and
+/// `": "` between items, object keys sorted, what is not printable ASCII as `\uXXXX`.
+/// botocore and the aws CLI hash that text to name their cache files (assumed roles,
+/// SSO client registrations), so the same arguments give the same file here.
+///
+/// ```
+/// let mut text = String::new();
+/// creds_core::document::python_json(&serde_json::json!({"b": [1, null], "a": "é"}), &mut text);
+/// assert_eq!(text, r#"{"a": "\u00e9", "b": [1, null]}"#);
+/// ```
+pub fn python_json(value: &Value, out: &mut String) {
+    use std::fmt::Write as _;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => python_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_string(key, out);
+                out.push_str(": ");
+                python_json(&map[key], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A string as `json.dumps` writes it with `ensure_ascii`: control characters and
+/// DEL and everything past ASCII escaped (UTF-16 pairs past the BMP).
+fn python_string(s: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,5 +500,21 @@ mod tests {
     fn positions_count_characters() {
         assert_eq!(position("é\n  x".as_bytes(), 5), (2, 3));
         assert_eq!(position(b"{} x", 3), (1, 4));
+    }
+    #[test]
+    fn python_strings_escape_as_json_dumps_does() {
+        // python3 -c 'import json; print(json.dumps("é\x01\"\U0001F600\x7f"))'
+        let mut out = String::new();
+        python_string("é\u{1}\"\u{1F600}\u{7f}", &mut out);
+        assert_eq!(out, r#""\u00e9\u0001\"\ud83d\ude00\u007f""#);
+        let mut text = String::new();
+        python_json(
+            &serde_json::json!({"RoleArn": "r", "DurationSeconds": 3600, "S": ["a", true]}),
+            &mut text,
+        );
+        assert_eq!(
+            text,
+            r#"{"DurationSeconds": 3600, "RoleArn": "r", "S": ["a", true]}"#
+        );
     }
 }

@@ -65,10 +65,13 @@ pub mod priority {
     pub const WEB_IDENTITY: u32 = 200;
     /// `sso_session` and `sso_start_url` profiles (creds-sso).
     pub const SSO: u32 = 300;
+    /// `login_session` profiles (creds-login): after SSO and before
+    /// `credential_process`, as botocore orders them.
+    pub const LOGIN: u32 = 350;
     /// `credential_process` profiles (creds-process).
     pub const PROCESS: u32 = 400;
 
-    const _: () = assert!(WEB_IDENTITY < SSO && SSO < PROCESS);
+    const _: () = assert!(WEB_IDENTITY < SSO && SSO < LOGIN && LOGIN < PROCESS);
 }
 
 /// Where a registration was made, and so which crate made it.

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use creds_core::document::wipe;
 use creds_core::{Credentials, CredentialsError, ProviderConfig};
-use jiff::Timestamp;
 use ring::digest;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
@@ -157,7 +156,7 @@ fn read_document(value: &Value, config: &ProviderConfig, path: &Path) -> Option<
     ) else {
         return skipped("a field is missing");
     };
-    let Some(expiration) = parse_expiration(expiration) else {
+    let Some(expiration) = creds_core::document::parse_timestamp(expiration) else {
         return skipped("an Expiration that is not a timestamp");
     };
     let left = expiration.duration_since(config.clock().now());
@@ -181,15 +180,6 @@ fn read_document(value: &Value, config: &ProviderConfig, path: &Path) -> Option<
             .origin(format!("the assumed-role cache file {}", path.display()))
             .build(),
     )
-}
-
-/// RFC 3339, or what botocore writes for a UTC datetime (`...T00:00:00UTC`).
-fn parse_expiration(text: &str) -> Option<Timestamp> {
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Some(at);
-    }
-    let naive = text.strip_suffix("UTC")?;
-    format!("{naive}Z").parse().ok()
 }
 
 /// A cache file's name: the SHA-1 (hex) of the `AssumeRole` arguments.
@@ -259,7 +249,7 @@ impl CacheKey {
             args.insert("SourceIdentity".into(), identity.clone().into());
         }
         let mut text = Zeroizing::new(String::new());
-        python_json(&Value::Object(args), &mut text);
+        creds_core::document::python_json(&Value::Object(args), &mut text);
         let hash = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, text.as_bytes());
         let mut hex = String::with_capacity(40);
         for b in hash.as_ref() {
@@ -267,66 +257,6 @@ impl CacheKey {
         }
         CacheKey(hex)
     }
-}
-
-/// `value` as Python's `json.dumps(value, sort_keys=True)` writes it: `", "` and `": "`
-/// between items, object keys sorted, non-ASCII as `\uXXXX`.
-fn python_json(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => python_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                python_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                python_string(key, out);
-                out.push_str(": ");
-                python_json(&map[key], out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn python_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -345,15 +275,6 @@ mod tests {
         // `python3 -c 'import json, hashlib; print(hashlib.sha1(json.dumps({...},
         // sort_keys=True).encode()).hexdigest())'` with the same arguments.
         let mut p = params("arn:aws:iam::123456789012:role/dev");
-        let mut text = String::new();
-        python_json(
-            &serde_json::json!({"RoleArn": p.role_arn, "DurationSeconds": 3600, "SerialNumber": "arn:aws:iam::123456789012:mfa/me"}),
-            &mut text,
-        );
-        assert_eq!(
-            text,
-            r#"{"DurationSeconds": 3600, "RoleArn": "arn:aws:iam::123456789012:role/dev", "SerialNumber": "arn:aws:iam::123456789012:mfa/me"}"#
-        );
         assert_eq!(
             CacheKey::of(&p).0,
             "af854889538ac1a069a8274d5ee4dc500f8b1f91",
@@ -365,25 +286,5 @@ mod tests {
             CacheKey::of(&p).0,
             "d547a3e53a1cde342fbd27c0bdff3670111d4875"
         );
-        let mut out = String::new();
-        python_string("é\u{1}\"\u{1F600}", &mut out);
-        assert_eq!(out, r#""\u00e9\u0001\"\ud83d\ude00""#);
-    }
-
-    #[test]
-    fn expirations_in_both_forms() {
-        assert_eq!(
-            parse_expiration("2026-06-01T00:00:00UTC")
-                .unwrap()
-                .to_string(),
-            "2026-06-01T00:00:00Z"
-        );
-        assert_eq!(
-            parse_expiration("2026-06-01T02:00:00+02:00")
-                .unwrap()
-                .to_string(),
-            "2026-06-01T00:00:00Z"
-        );
-        assert!(parse_expiration("tomorrow").is_none());
     }
 }
