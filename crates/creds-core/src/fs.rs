@@ -218,6 +218,32 @@ impl Fs {
         }
     }
 
+    /// Removes the file at `path` (a logout's cached token). The in-memory file system
+    /// takes the fault of its directory, as [`write_atomic`](Self::write_atomic) does.
+    ///
+    /// ```
+    /// use creds_core::Fs;
+    /// use std::path::Path;
+    ///
+    /// let fs = Fs::from_files([("/h/t.json", "{}")]);
+    /// fs.remove_file(Path::new("/h/t.json")).unwrap();
+    /// assert!(fs.read(Path::new("/h/t.json")).is_err());
+    /// assert!(fs.remove_file(Path::new("/h/t.json")).is_err());
+    /// ```
+    pub fn remove_file(&self, path: &Path) -> io::Result<()> {
+        match &self.0 {
+            Inner::Real => std::fs::remove_file(path),
+            Inner::Memory(memory) => {
+                let mut state = memory.write();
+                state.check(path)?;
+                match state.files.remove(path) {
+                    Some(_) => Ok(()),
+                    None => Err(io::Error::new(io::ErrorKind::NotFound, "no such file")),
+                }
+            }
+        }
+    }
+
     /// The writes the in-memory file system took, in order: files written and
     /// directories created. Empty for the real file system.
     pub fn writes(&self) -> Vec<FsWrite> {
