@@ -71,6 +71,41 @@ pub(crate) enum Command {
     /// 25 minutes before they expire. Runs until SIGINT (Ctrl-C) or SIGTERM.
     #[command(after_help = EXIT_CODES)]
     Serve(ServeArgs),
+    /// Sign in to IAM Identity Center (SSO), or out, without the aws CLI.
+    ///
+    /// `login` runs the device authorization flow of the profile's SSO session
+    /// (--profile, AWS_PROFILE, else default) or of --sso-session, and writes the token
+    /// to ~/.aws/sso/cache as `aws sso login` does: creds, the aws CLI and every SDK
+    /// then use it. `logout` removes that token.
+    #[command(subcommand)]
+    Sso(SsoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SsoCommand {
+    /// Sign in: open the verification page, wait for the approval, cache the token.
+    #[command(after_help = EXIT_CODES)]
+    Login(SsoLoginArgs),
+    /// Sign out: tell the portal and remove the cached token.
+    #[command(after_help = EXIT_CODES)]
+    Logout(SsoSessionArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SsoSessionArgs {
+    /// The [sso-session NAME] to use instead of the profile's.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sso_session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SsoLoginArgs {
+    #[command(flatten)]
+    pub(crate) session: SsoSessionArgs,
+
+    /// Do not open a browser: only print the URL and the code.
+    #[arg(long)]
+    pub(crate) no_browser: bool,
 }
 
 #[derive(Debug, Args)]
@@ -184,7 +219,7 @@ impl Cli {
         let file_cache = match &self.command {
             Command::Export(args) => !args.no_cache,
             Command::Exec(args) => !args.no_cache,
-            Command::Explain(_) | Command::Serve(_) => false,
+            Command::Explain(_) | Command::Serve(_) | Command::Sso(_) => false,
         };
         if file_cache {
             if let Some(cache) = creds::sts::FileCache::aws_cli(&config) {

@@ -6,6 +6,8 @@
 //! creds explain [--profile P] [--json]
 //! creds exec [--profile P] -- COMMAND [ARGS...]
 //! creds serve [--profile P] [--addr 127.0.0.1:0] [--token-file PATH]
+//! creds sso login [--profile P | --sso-session S] [--no-browser]
+//! creds sso logout [--profile P | --sso-session S]
 //! ```
 //!
 //! Exit codes: 0 success, 1 no credentials found, 2 usage error, 3 invalid
@@ -28,6 +30,7 @@ mod explain;
 mod export;
 mod mfa;
 mod serve;
+mod sso;
 mod status;
 
 use std::process::ExitCode;
@@ -70,6 +73,15 @@ fn main() -> ExitCode {
             cli::Command::Exec(args) => exec::run(builder, args, &ui).await,
             cli::Command::Explain(args) => explain::run(builder, args, &ui).await,
             cli::Command::Serve(args) => serve::run(builder, args, &ui).await,
+            cli::Command::Sso(command) => {
+                sso::run(
+                    creds::ProviderConfig::new(),
+                    cli.profile.as_deref(),
+                    command,
+                    &ui,
+                )
+                .await
+            }
         }
     });
     // Not a plain drop, which waits for blocking tasks: an MFA prompt that a deadline

@@ -4,5 +4,6 @@
 mod cli;
 mod roles;
 mod serve;
+mod sso;
 mod status;
 mod support;

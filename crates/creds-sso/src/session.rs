@@ -92,6 +92,17 @@ impl SsoSession {
                 format!("there is no profile '{name}' in the config files"),
             ));
         };
+        if found.property("sso_session").is_none() && found.property("sso_start_url").is_none() {
+            return Err(CredentialsError::invalid_config(
+                NAME,
+                format!(
+                    "profile '{name}' has no SSO settings: add sso_session = NAME with an \
+                     [sso-session NAME] section (`aws configure sso` writes them), or name a \
+                     session (`creds sso login --sso-session NAME`)"
+                ),
+            )
+            .with_location(found.location().clone()));
+        }
         Ok(SsoProfile::resolve(&profiles, found)?.session)
     }
 

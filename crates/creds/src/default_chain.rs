@@ -91,4 +91,6 @@ pub(crate) fn link_providers() {
     std::hint::black_box(creds_imds::ImdsProvider::new as fn(&ProviderConfig) -> _);
     #[cfg(feature = "sts")]
     std::hint::black_box(creds_sts::WebIdentityProvider::from_env as fn(&ProviderConfig) -> _);
+    #[cfg(feature = "sso")]
+    std::hint::black_box(creds_sso::SsoProvider::builder as fn() -> _);
 }

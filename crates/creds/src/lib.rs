@@ -51,6 +51,7 @@
 //! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` |
 //! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off |
 //! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] |
+//! | `sso` (default) | `creds-sso` | IAM Identity Center: `sso_session` and legacy `sso_start_url` profiles (also as a role chain's `source_profile`), the aws CLI's token cache, SSO-OIDC refresh, [`from_sso`], the device login of `creds sso login` |
 //!
 //! # The default chain
 //!
@@ -65,10 +66,11 @@
 //!
 //! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
 //! [`from_http`], [`from_instance_metadata`], [`from_temporary_credentials`],
-//! [`from_web_token`], [`from_token_file`] and [`create_credential_chain`] mirror the
-//! JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess`, `fromContainerMetadata`,
-//! `fromHttp`, `fromInstanceMetadata`, `fromTemporaryCredentials`, `fromWebToken`,
-//! `fromTokenFile` and `createCredentialChain`.
+//! [`from_web_token`], [`from_token_file`], [`from_sso`] and [`create_credential_chain`]
+//! mirror the JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess`,
+//! `fromContainerMetadata`, `fromHttp`, `fromInstanceMetadata`,
+//! `fromTemporaryCredentials`, `fromWebToken`, `fromTokenFile`, `fromSSO` and
+//! `createCredentialChain`.
 
 mod default_chain;
 
@@ -114,6 +116,13 @@ pub use creds_sts as sts;
 pub use creds_sts::{
     AssumeRoleProvider, AssumeRoleProviderBuilder, WebIdentityProvider, WebIdentityProviderBuilder,
 };
+
+/// The `creds-sso` crate: [`SsoProvider`], the [`SsoTokenProvider`](creds_sso::SsoTokenProvider)
+/// of a session's bearer token, and the [`device`](creds_sso::device) login.
+#[cfg(feature = "sso")]
+pub use creds_sso as sso;
+#[cfg(feature = "sso")]
+pub use creds_sso::{SsoProvider, SsoProviderBuilder};
 
 /// Credentials from the process environment (JS `fromEnv()`).
 #[cfg(feature = "env")]
@@ -199,6 +208,19 @@ pub fn from_web_token(
 #[cfg(feature = "sts")]
 pub fn from_token_file() -> Result<WebIdentityProvider, CredentialsError> {
     WebIdentityProvider::from_env(&ProviderConfig::new())
+}
+
+/// A builder for the credentials of an IAM Identity Center role (JS `fromSSO({...})`).
+/// As built, it reads the selected profile; give it a
+/// [`profile`](SsoProviderBuilder::profile), or the settings JS takes
+/// ([`start_url`](SsoProviderBuilder::start_url),
+/// [`region`](SsoProviderBuilder::region),
+/// [`account_id`](SsoProviderBuilder::account_id),
+/// [`role_name`](SsoProviderBuilder::role_name),
+/// [`session_name`](SsoProviderBuilder::session_name)).
+#[cfg(feature = "sso")]
+pub fn from_sso() -> SsoProviderBuilder {
+    SsoProvider::builder()
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).

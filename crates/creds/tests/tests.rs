@@ -64,6 +64,9 @@ fn every_enabled_feature_is_registered_in_order() {
     if cfg!(feature = "sts") {
         expected_handlers.push("web-identity");
     }
+    if cfg!(feature = "sso") {
+        expected_handlers.push("sso");
+    }
     if cfg!(feature = "process") {
         expected_handlers.push("process");
     }
