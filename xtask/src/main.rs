@@ -327,6 +327,7 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
         "credential_document",
         "service_error",
         "sts_reply",
+        "login_cache",
     ] {
         run(cargo().env("RUSTC_BOOTSTRAP", "1").args([
             "fuzz",
