@@ -33,7 +33,7 @@ const BUDGETS: &[(&str, &[&str], Option<usize>)] = &[
         Some(17),
     ),
     // 49 before STS joined the defaults, plus creds-sts itself and quick-xml.
-    ("creds, default features", &[], Some(51)),
+    ("creds, default features", &[], Some(53)),
     ("creds, all features", &["--all-features"], None),
 ];
 
@@ -328,6 +328,7 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
         "service_error",
         "sts_reply",
         "login_cache",
+        "sso_token",
     ] {
         run(cargo().env("RUSTC_BOOTSTRAP", "1").args([
             "fuzz",

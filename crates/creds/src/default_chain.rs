@@ -93,4 +93,6 @@ pub(crate) fn link_providers() {
     std::hint::black_box(creds_sts::WebIdentityProvider::from_env as fn(&ProviderConfig) -> _);
     #[cfg(feature = "sso")]
     std::hint::black_box(creds_sso::SsoProvider::builder as fn() -> _);
+    #[cfg(feature = "login")]
+    std::hint::black_box(creds_login::LoginProvider::builder as fn() -> _);
 }

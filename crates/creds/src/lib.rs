@@ -52,6 +52,7 @@
 //! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off |
 //! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] |
 //! | `sso` (default) | `creds-sso` | IAM Identity Center: `sso_session` and legacy `sso_start_url` profiles (also as a role chain's `source_profile`), the aws CLI's token cache, SSO-OIDC refresh, [`from_sso`], the device login of `creds sso login` |
+//! | `login` (default) | `creds-login` | `aws login` sessions: `login_session` profiles, the cache in `~/.aws/login/cache` (or `AWS_LOGIN_CACHE_DIRECTORY`), Sign-In refresh with a DPoP proof (ECDSA P-256 from `ring`), [`from_login_credentials`] |
 //!
 //! # The default chain
 //!
@@ -66,11 +67,11 @@
 //!
 //! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
 //! [`from_http`], [`from_instance_metadata`], [`from_temporary_credentials`],
-//! [`from_web_token`], [`from_token_file`], [`from_sso`] and [`create_credential_chain`]
-//! mirror the JavaScript SDK v3's `fromEnv`, `fromIni`, `fromProcess`,
-//! `fromContainerMetadata`, `fromHttp`, `fromInstanceMetadata`,
-//! `fromTemporaryCredentials`, `fromWebToken`, `fromTokenFile`, `fromSSO` and
-//! `createCredentialChain`.
+//! [`from_web_token`], [`from_token_file`], [`from_sso`], [`from_login_credentials`] and
+//! [`create_credential_chain`] mirror the JavaScript SDK v3's `fromEnv`, `fromIni`,
+//! `fromProcess`, `fromContainerMetadata`, `fromHttp`, `fromInstanceMetadata`,
+//! `fromTemporaryCredentials`, `fromWebToken`, `fromTokenFile`, `fromSSO`,
+//! `fromLoginCredentials` and `createCredentialChain`.
 
 mod default_chain;
 
@@ -123,6 +124,13 @@ pub use creds_sts::{
 pub use creds_sso as sso;
 #[cfg(feature = "sso")]
 pub use creds_sso::{SsoProvider, SsoProviderBuilder};
+
+/// The `creds-login` crate: [`LoginProvider`] and the [`LoginToken`](creds_login::LoginToken)
+/// cache file.
+#[cfg(feature = "login")]
+pub use creds_login as login;
+#[cfg(feature = "login")]
+pub use creds_login::{LoginProvider, LoginProviderBuilder};
 
 /// Credentials from the process environment (JS `fromEnv()`).
 #[cfg(feature = "env")]
@@ -221,6 +229,15 @@ pub fn from_token_file() -> Result<WebIdentityProvider, CredentialsError> {
 #[cfg(feature = "sso")]
 pub fn from_sso() -> SsoProviderBuilder {
     SsoProvider::builder()
+}
+
+/// A builder for the credentials of an `aws login` session (JS
+/// `fromLoginCredentials({...})`). As built, it reads the selected profile's
+/// `login_session`; give it a [`profile`](LoginProviderBuilder::profile) or a
+/// [`login_session`](LoginProviderBuilder::login_session).
+#[cfg(feature = "login")]
+pub fn from_login_credentials() -> LoginProviderBuilder {
+    LoginProvider::builder()
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).

@@ -67,6 +67,9 @@ fn every_enabled_feature_is_registered_in_order() {
     if cfg!(feature = "sso") {
         expected_handlers.push("sso");
     }
+    if cfg!(feature = "login") {
+        expected_handlers.push("login");
+    }
     if cfg!(feature = "process") {
         expected_handlers.push("process");
     }
