@@ -204,9 +204,19 @@ impl LoginProvider {
         if left(&token, now) > REFRESH_WINDOW {
             return Ok(self.credentials(&token, &session));
         }
-        // The file was read just now: a session that another process refreshed since
-        // our last fetch is already the one above (botocore and JS re-read the file
-        // before they refresh, for the same reason).
+        // One refresh at a time per file among the providers of this config (two
+        // profiles of one session, a role chain and the profile under it): the refresh
+        // token rotates, so a second refresh with the same one would be refused.
+        let lock = refresh_lock(&self.inner.config, &session.path);
+        let _guard = lock.lock().await;
+        // Read again under the lock: another provider, or another process, may have
+        // refreshed it meanwhile (botocore and JS re-read the file before they
+        // refresh, for the same reason).
+        let token = self.load(&session)?;
+        let now = self.inner.config.clock().now();
+        if left(&token, now) > REFRESH_WINDOW {
+            return Ok(self.credentials(&token, &session));
+        }
         match self.refresh(&token, &session).await {
             Ok(refreshed) => Ok(self.credentials(&refreshed, &session)),
             // Sign-In refused the session: say so now, as the JavaScript SDK does (a
@@ -268,6 +278,23 @@ impl LoginProvider {
 }
 
 /// How long `token`'s credentials have left at `now` (zero when they have expired).
+/// The refresh locks of a config's providers, one per cache file.
+#[derive(Default)]
+struct RefreshLocks(
+    std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+fn refresh_lock(config: &ProviderConfig, path: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
+    let locks = config
+        .extensions()
+        .get_or_insert_with(RefreshLocks::default);
+    let mut map = locks
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Arc::clone(map.entry(path.to_owned()).or_default())
+}
+
 fn left(token: &LoginToken, now: Timestamp) -> Duration {
     Duration::try_from(token.expires_at().duration_since(now)).unwrap_or_default()
 }

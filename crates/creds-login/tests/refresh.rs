@@ -275,3 +275,28 @@ async fn the_sign_in_region_of_the_file_is_not_needed_with_an_override() {
         "ap-southeast-2"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_of_one_session_refresh_once_between_them() {
+    let server = TestServer::start().await;
+    server.route(
+        Method::POST,
+        "/v1/token",
+        refreshed("ASIANEW", Some(900)).delay(std::time::Duration::from_millis(200)),
+    );
+    let clock = clock();
+    let config = signin_world(&server.url(), &cache_file(60), &clock);
+    // Two providers of the same session (as two profiles naming it, or a role chain
+    // over the profile, would build), fetching at once: a second refresh with the
+    // same refresh token would be refused once the first rotated it.
+    let callers: Vec<_> = (0..20)
+        .map(|_| {
+            let provider = provider(&config);
+            tokio::spawn(async move { provider.provide_credentials().await })
+        })
+        .collect();
+    for caller in callers {
+        assert_eq!(caller.await.unwrap().unwrap().access_key_id(), "ASIANEW");
+    }
+    assert_eq!(server.requests_to("/v1/token").len(), 1);
+}
