@@ -189,3 +189,28 @@ fn login_of_a_profile_without_sso_says_so() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn export_of_an_aws_login_profile_reads_its_session() {
+    let session = "arn:aws:iam::012345678901:user/Admin";
+    let home = Home::new().with_files(&format!("[profile dev]\nlogin_session = {session}\n"), "");
+    // printf %s "$session" | sha256sum
+    let dir = home.path().join(".aws/login/cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bca8ae60bac2636a3d8573678cd1b721a8eebd4cf22ce722087d5db62ba04395.json");
+    std::fs::write(
+        &file,
+        json!({"accessToken": {"accessKeyId": "ASIALOGINCLI", "secretAccessKey": SESSION_SECRET,
+            "sessionToken": TOKEN, "accountId": "012345678901", "expiresAt": "2999-01-01T00:00:00Z"},
+            "tokenType": "aws_sigv4", "clientId": "arn:aws:signin:::devtools/same-device",
+            "refreshToken": REFRESH_TOKEN, "dpopKey": "-----BEGIN EC PRIVATE KEY-----\n-----END EC PRIVATE KEY-----\n"})
+        .to_string(),
+    )
+    .unwrap();
+    let out = home.run(&["export", "--profile", "dev", "--format", "json"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["AccessKeyId"], "ASIALOGINCLI");
+    assert_eq!(doc["AccountId"], "012345678901");
+    assert_no_secret(&out, &[REFRESH_TOKEN]);
+}
