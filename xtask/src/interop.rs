@@ -30,6 +30,19 @@
 //!   botocore and the JavaScript SDK to session credentials of the role's account;
 //!   and the aws CLI's cache: a second `creds export` makes no STS call, and botocore
 //!   reads the file `creds` wrote;
+//! - IAM Identity Center (SSO) profiles against a loopback SSO portal and SSO-OIDC
+//!   (`xtask/interop/sso_server.py`, [`sso::checks`]), where the three must agree
+//!   exactly: the session form and the legacy form; a token with 3 minutes left
+//!   refreshed by creds, by the JavaScript SDK and by botocore, each time read by the
+//!   other two without another refresh (creds keeps the token file's unknown fields
+//!   and writes it 0600); a refresh SSO-OIDC refuses while the token is valid (used
+//!   until it expires, the echoed refresh token not shown); a legacy token never
+//!   refreshed; a token with 10 minutes left, which botocore alone refreshes (its
+//!   window is 15 minutes, the others' 5: the disagreement is recorded, creds follows
+//!   the JavaScript SDK); `creds sso login --no-browser` (device code, two
+//!   `authorization_pending`), whose token both SDKs then use; and an expired token
+//!   whose refresh is refused, an expired legacy token and a token the portal revokes,
+//!   refused by all three, creds saying to run `creds sso login`;
 //! - `creds serve` as the container-credentials endpoint ([`serve_checks`]):
 //!   botocore and the JavaScript SDK, with empty config files and
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what `creds export --profile P`
@@ -56,6 +69,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+mod sso;
 mod sts;
 
 /// The pinned Python peers (botocore, boto3, `moto[server]` and everything they
@@ -168,7 +182,7 @@ struct Paths<'a> {
     python: &'a Path,
     /// The npm prefix with `js_creds.mjs`.
     node_dir: &'a Path,
-    /// `xtask/interop/`: `botocore_creds.py` and `fingerprint.py`.
+    /// `xtask/interop/`: `botocore_creds.py`, `fingerprint.py` and `sso_server.py`.
     scripts: &'a Path,
 }
 
@@ -274,6 +288,9 @@ fn run_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<(), String> {
     }
     record(imds_check(paths, isolation)?);
     sts::checks(paths, isolation)?
+        .into_iter()
+        .for_each(&mut record);
+    sso::checks(paths, isolation)?
         .into_iter()
         .for_each(&mut record);
     serve_checks(paths, isolation)?
@@ -383,13 +400,7 @@ struct Rule<'a> {
 /// SDKs, or with one of them when they disagree (the disagreement is then recorded).
 /// A peer without an answer fails it.
 fn judge(rule: &Rule<'_>, ours: &Seen, botocore: &Seen, js: &Seen) -> Judged {
-    let line = format!(
-        "interop: {}: creds {} | botocore {} | js {}",
-        rule.name,
-        ours.show(),
-        botocore.show(),
-        js.show()
-    );
+    let line = answers_line(rule.name, ours, botocore, js);
     let failed = |why: String| (format!("{line}: FAILED ({why})"), false, None);
     for (who, seen) in [("creds", ours), ("botocore", botocore), ("js", js)] {
         if let Seen::NoAnswer(_) = seen {
@@ -431,6 +442,17 @@ fn judge(rule: &Rule<'_>, ours: &Seen, botocore: &Seen, js: &Seen) -> Judged {
             (format!("{line}: ok (SDKs disagree)"), true, Some(d))
         }
     }
+}
+
+/// `interop: NAME: creds ... | botocore ... | js ...`, the start of a check's line
+/// (its verdict follows).
+fn answers_line(name: &str, ours: &Seen, botocore: &Seen, js: &Seen) -> String {
+    format!(
+        "interop: {name}: creds {} | botocore {} | js {}",
+        ours.show(),
+        botocore.show(),
+        js.show()
+    )
 }
 
 /// The environment every check starts from (`HOME`, `PATH`, the shared files of
