@@ -306,7 +306,11 @@ async fn portal_errors_and_bad_replies_say_what_to_do() {
             ErrorKind::Unavailable,
             "answered with a body that is not JSON",
         ),
-        (Reply::ok(vec![b'{'; 1 << 20]), ErrorKind::Unavailable, ""),
+        (
+            Reply::ok(vec![b'{'; 1 << 20]),
+            ErrorKind::Unavailable,
+            "is larger than the limit of 65536 bytes",
+        ),
     ];
     for (reply, kind, says) in cases {
         server.route(Method::GET, PORTAL_PATH, reply);
