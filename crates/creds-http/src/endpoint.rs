@@ -222,6 +222,25 @@ pub fn resolve_region(
     explicit: Option<&str>,
     caller: Option<&str>,
 ) -> String {
+    configured_region(config, explicit, caller).unwrap_or_else(|| DEFAULT_REGION.to_owned())
+}
+
+/// [`resolve_region`] without its last resort: `None` when nothing sets a region, for
+/// a provider that has a better default than `us-east-1` (Cognito's identity pool id
+/// names the pool's region).
+///
+/// ```
+/// use creds_core::ProviderConfig;
+/// use creds_http::endpoint::configured_region;
+///
+/// assert_eq!(configured_region(&ProviderConfig::empty(), None, None), None);
+/// assert_eq!(configured_region(&ProviderConfig::empty(), Some("eu-west-1"), None).as_deref(), Some("eu-west-1"));
+/// ```
+pub fn configured_region(
+    config: &ProviderConfig,
+    explicit: Option<&str>,
+    caller: Option<&str>,
+) -> Option<String> {
     let profile_region = config.profile_set().ok().and_then(|set| {
         set.selected_profile()
             .and_then(|p| p.get("region"))
@@ -244,6 +263,7 @@ pub fn resolve_region_for_profile(
             .map(str::to_owned)
     });
     region(config.env(), explicit, profile_region.as_deref(), caller)
+        .unwrap_or_else(|| DEFAULT_REGION.to_owned())
 }
 
 fn region(
@@ -251,7 +271,7 @@ fn region(
     explicit: Option<&str>,
     profile: Option<&str>,
     caller: Option<&str>,
-) -> String {
+) -> Option<String> {
     let given = |v: Option<&str>| {
         v.map(str::trim)
             .filter(|v| !v.is_empty())
@@ -262,7 +282,6 @@ fn region(
         .or_else(|| given(caller))
         .or_else(|| env.get_non_blank("AWS_REGION"))
         .or_else(|| env.get_non_blank("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| DEFAULT_REGION.to_owned())
 }
 
 /// The regional endpoint `https://{service_host_prefix}.{region}.{dns_suffix}`: the

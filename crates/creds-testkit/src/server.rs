@@ -73,7 +73,16 @@ struct State {
 struct RouteState {
     method: Method,
     path: String,
+    /// A header (lowercase name) and value the request must have, for services that
+    /// name the operation in a header (`X-Amz-Target`).
+    header: Option<(String, String)>,
     replies: VecDeque<Reply>,
+}
+
+impl RouteState {
+    fn is(&self, method: &Method, path: &str, header: &Option<(String, String)>) -> bool {
+        self.method == *method && self.path == path && self.header == *header
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -175,16 +184,48 @@ impl TestServer {
     /// them: `reply`, and then those added with [`Route::then`]. The last reply
     /// repeats. A `path` with a `?` matches the query too.
     pub fn route(&self, method: Method, path: &str, reply: Reply) -> Route<'_> {
+        self.add_route(method, path, None, reply)
+    }
+
+    /// [`route`](Self::route) for the requests that also have the header `name` with
+    /// `value` (an awsJson service's `X-Amz-Target`, say). A request that matches such
+    /// a route takes it over a route of the same method and path without a header.
+    ///
+    /// ```
+    /// use creds_testkit::{Method, Reply, TestServer};
+    ///
+    /// let server = TestServer::start_blocking();
+    /// server.route_with_header(Method::POST, "/", "x-amz-target", "Svc.GetId", Reply::ok("id"));
+    /// server.route(Method::POST, "/", Reply::new(400));
+    /// # let _ = server;
+    /// ```
+    pub fn route_with_header(
+        &self,
+        method: Method,
+        path: &str,
+        name: &str,
+        value: &str,
+        reply: Reply,
+    ) -> Route<'_> {
+        let header = Some((name.to_ascii_lowercase(), value.to_owned()));
+        self.add_route(method, path, header, reply)
+    }
+
+    fn add_route(
+        &self,
+        method: Method,
+        path: &str,
+        header: Option<(String, String)>,
+        reply: Reply,
+    ) -> Route<'_> {
         let mut routes = lock(&self.state.routes);
         let replies = VecDeque::from([reply]);
-        match routes
-            .iter_mut()
-            .find(|r| r.method == method && r.path == path)
-        {
+        match routes.iter_mut().find(|r| r.is(&method, path, &header)) {
             Some(route) => route.replies = replies,
             None => routes.push(RouteState {
                 method: method.clone(),
                 path: path.to_owned(),
+                header: header.clone(),
                 replies,
             }),
         }
@@ -192,6 +233,7 @@ impl TestServer {
             server: self,
             method,
             path: path.to_owned(),
+            header,
         }
     }
 
@@ -256,6 +298,7 @@ pub struct Route<'a> {
     server: &'a TestServer,
     method: Method,
     path: String,
+    header: Option<(String, String)>,
 }
 
 impl Route<'_> {
@@ -264,7 +307,7 @@ impl Route<'_> {
         let mut routes = lock(&self.server.state.routes);
         if let Some(route) = routes
             .iter_mut()
-            .find(|r| r.method == self.method && r.path == self.path)
+            .find(|r| r.is(&self.method, &self.path, &self.header))
         {
             route.replies.push_back(reply);
         }
@@ -371,14 +414,23 @@ fn next_reply(state: &State, request: &RecordedRequest) -> Option<Reply> {
     let path = request.path();
     let path_and_query = request.path_and_query();
     let mut routes = lock(&state.routes);
-    let route = routes.iter_mut().find(|r| {
+    let matches = |r: &RouteState| {
         r.method == request.method
             && if r.path.contains('?') {
                 r.path == path_and_query
             } else {
                 r.path == path
             }
-    })?;
+            && r.header
+                .as_ref()
+                .is_none_or(|(name, value)| request.header(name) == Some(value.as_str()))
+    };
+    // A route that names a header is more specific: it goes first.
+    let index = routes
+        .iter()
+        .position(|r| r.header.is_some() && matches(r))
+        .or_else(|| routes.iter().position(|r| r.header.is_none() && matches(r)))?;
+    let route = &mut routes[index];
     if route.replies.len() > 1 {
         route.replies.pop_front()
     } else {
