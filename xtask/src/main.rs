@@ -329,6 +329,7 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
         "sts_reply",
         "login_cache",
         "sso_token",
+        "cognito_reply",
     ] {
         run(cargo().env("RUSTC_BOOTSTRAP", "1").args([
             "fuzz",

@@ -53,6 +53,7 @@
 //! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] |
 //! | `sso` (default) | `creds-sso` | IAM Identity Center: `sso_session` and legacy `sso_start_url` profiles (also as a role chain's `source_profile`), the aws CLI's token cache, SSO-OIDC refresh, [`from_sso`], the device login of `creds sso login` |
 //! | `login` (default) | `creds-login` | `aws login` sessions: `login_session` profiles, the cache in `~/.aws/login/cache` (or `AWS_LOGIN_CACHE_DIRECTORY`), Sign-In refresh with a DPoP proof (ECDSA P-256 from `ring`), [`from_login_credentials`] |
+//! | `cognito` | `creds-cognito` | Amazon Cognito identity pools and identities (`from_cognito_identity_pool`, `from_cognito_identity`): `GetId` and `GetCredentialsForIdentity`, logins given or fetched at every refresh, a store of identity ids; not in the default chain, as in every SDK |
 //!
 //! # The default chain
 //!
@@ -67,11 +68,13 @@
 //!
 //! [`from_env`], [`from_ini`], [`from_process`], [`from_container_metadata`],
 //! [`from_http`], [`from_instance_metadata`], [`from_temporary_credentials`],
-//! [`from_web_token`], [`from_token_file`], [`from_sso`], [`from_login_credentials`] and
+//! [`from_web_token`], [`from_token_file`], [`from_sso`], [`from_login_credentials`],
+//! `from_cognito_identity_pool`, `from_cognito_identity` (feature `cognito`) and
 //! [`create_credential_chain`] mirror the JavaScript SDK v3's `fromEnv`, `fromIni`,
 //! `fromProcess`, `fromContainerMetadata`, `fromHttp`, `fromInstanceMetadata`,
 //! `fromTemporaryCredentials`, `fromWebToken`, `fromTokenFile`, `fromSSO`,
-//! `fromLoginCredentials` and `createCredentialChain`.
+//! `fromLoginCredentials`, `fromCognitoIdentityPool`, `fromCognitoIdentity` and
+//! `createCredentialChain`.
 
 mod default_chain;
 
@@ -131,6 +134,17 @@ pub use creds_sso::{SsoProvider, SsoProviderBuilder};
 pub use creds_login as login;
 #[cfg(feature = "login")]
 pub use creds_login::{LoginProvider, LoginProviderBuilder};
+
+/// The `creds-cognito` crate: [`CognitoIdentityPoolProvider`],
+/// [`CognitoIdentityProvider`], [`Logins`](creds_cognito::Logins) and the identity id
+/// stores.
+#[cfg(feature = "cognito")]
+pub use creds_cognito as cognito;
+#[cfg(feature = "cognito")]
+pub use creds_cognito::{
+    CognitoIdentityPoolProvider, CognitoIdentityPoolProviderBuilder, CognitoIdentityProvider,
+    CognitoIdentityProviderBuilder,
+};
 
 /// Credentials from the process environment (JS `fromEnv()`).
 #[cfg(feature = "env")]
@@ -238,6 +252,28 @@ pub fn from_sso() -> SsoProviderBuilder {
 #[cfg(feature = "login")]
 pub fn from_login_credentials() -> LoginProviderBuilder {
     LoginProvider::builder()
+}
+
+/// A builder for the credentials of an identity of a Cognito identity pool (JS
+/// `fromCognitoIdentityPool({ identityPoolId, ... })`); set
+/// [`logins`](CognitoIdentityPoolProviderBuilder::logins),
+/// [`user_identifier`](CognitoIdentityPoolProviderBuilder::user_identifier),
+/// [`custom_role_arn`](CognitoIdentityPoolProviderBuilder::custom_role_arn),
+/// [`account_id`](CognitoIdentityPoolProviderBuilder::account_id) and
+/// [`store`](CognitoIdentityPoolProviderBuilder::store) as JS does. Wrap it in a
+/// [`CredentialsCache`] to refresh before expiry.
+#[cfg(feature = "cognito")]
+pub fn from_cognito_identity_pool(
+    identity_pool_id: impl Into<String>,
+) -> CognitoIdentityPoolProviderBuilder {
+    CognitoIdentityPoolProvider::builder(identity_pool_id)
+}
+
+/// A builder for the credentials of the Cognito identity `identity_id` (JS
+/// `fromCognitoIdentity({ identityId, ... })`).
+#[cfg(feature = "cognito")]
+pub fn from_cognito_identity(identity_id: impl Into<String>) -> CognitoIdentityProviderBuilder {
+    CognitoIdentityProvider::builder(identity_id)
 }
 
 /// A chain of the given providers, tried in order (JS `createCredentialChain(...)`).
