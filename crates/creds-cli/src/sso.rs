@@ -109,6 +109,12 @@ fn draw_progress(waiting: &Waiting) {
 /// which the aws CLI uses, reads it), else `open` on macOS, `xdg-open` on Linux and
 /// the BSDs with a display, `start` on Windows. Returns whether one was started.
 fn open_browser(config: &ProviderConfig, url: &str) -> bool {
+    // The URL comes from the service: only a plain https URL goes to a launcher, so
+    // that it can be neither an option, another scheme, nor shell syntax.
+    if !is_plain_https(url) {
+        tracing::debug!("not opening a verification URL that is not a plain https URL");
+        return false;
+    }
     let env = config.env();
     let mut command = if let Some(browser) = env.get_non_blank("BROWSER") {
         // Python's form: the first of a `:`-separated list, `%s` replaced by the URL.
@@ -133,8 +139,10 @@ fn open_browser(config: &ProviderConfig, url: &str) -> bool {
         command.arg(url);
         command
     } else if cfg!(windows) {
-        let mut command = std::process::Command::new("cmd");
-        command.args(["/C", "start", "", url]);
+        // ShellExecute through url.dll, as Python's webbrowser does it: no cmd.exe,
+        // whose `&`, `|` and `^` a URL could use.
+        let mut command = std::process::Command::new("rundll32");
+        command.args(["url.dll,FileProtocolHandler", url]);
         command
     } else if env.get_non_blank("DISPLAY").is_some()
         || env.get_non_blank("WAYLAND_DISPLAY").is_some()
@@ -164,6 +172,19 @@ fn open_browser(config: &ProviderConfig, url: &str) -> bool {
     }
 }
 
+/// `https://host/...` with a host, and nothing a shell or a launcher reads as syntax:
+/// no whitespace, control characters, quotes or backslashes.
+fn is_plain_https(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty()
+        && url.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '\\' | '`' | '^' | '|' | '<' | '>')
+        })
+}
+
 async fn logout(
     config: &ProviderConfig,
     profile: Option<&str>,
@@ -190,4 +211,31 @@ async fn logout(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_https;
+
+    #[test]
+    fn only_plain_https_urls_are_opened() {
+        for (url, opened) in [
+            (
+                "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH",
+                true,
+            ),
+            // A query separator: harmless, as no shell sees the URL.
+            ("https://x/?a=1&b=2", true),
+            ("http://device.sso.eu-west-1.amazonaws.com/", false),
+            ("file:///etc/passwd", false),
+            ("-https://x/", false),
+            ("https:///path", false),
+            ("https://x/ & calc", false),
+            ("https://x/|calc", false),
+            ("https://x/\"a", false),
+            ("https://x/\n", false),
+        ] {
+            assert_eq!(is_plain_https(url), opened, "{url}");
+        }
+    }
 }

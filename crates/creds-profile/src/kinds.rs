@@ -15,12 +15,19 @@ pub(crate) struct Kind {
     pub(crate) feature: &'static str,
 }
 
+// `login_session` before `sso_session`: an `aws login` profile may name an SSO session.
 const KINDS: &[Kind] = &[
     Kind {
         what: "a credential_process profile",
         key: "credential_process",
         krate: "creds-process",
         feature: "process",
+    },
+    Kind {
+        what: "an `aws login` profile",
+        key: "login_session",
+        krate: "creds-login",
+        feature: "login",
     },
     Kind {
         what: "an SSO profile",
@@ -35,16 +42,22 @@ const KINDS: &[Kind] = &[
         feature: "sso",
     },
     Kind {
+        what: "an SSO profile",
+        key: "sso_account_id",
+        krate: "creds-sso",
+        feature: "sso",
+    },
+    Kind {
+        what: "an SSO profile",
+        key: "sso_role_name",
+        krate: "creds-sso",
+        feature: "sso",
+    },
+    Kind {
         what: "a web identity profile",
         key: "web_identity_token_file",
         krate: "creds-sts",
         feature: "sts",
-    },
-    Kind {
-        what: "an `aws login` profile",
-        key: "login_session",
-        krate: "creds-login",
-        feature: "login",
     },
 ];
 

@@ -60,6 +60,11 @@ const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// A registration with less than this left is not reused: the aws CLI's 15 minutes.
 const REGISTRATION_MIN_LEFT: Duration = Duration::from_secs(15 * 60);
 
+/// The longest a device code is waited for, and the longest poll interval, whatever
+/// the service says (its codes last 10 minutes; it asks for a few seconds).
+const MAX_CODE_LIFE: Duration = Duration::from_secs(60 * 60);
+const MAX_INTERVAL: Duration = Duration::from_secs(60);
+
 /// A device authorization waiting for the user's approval.
 pub struct DeviceLogin {
     config: ProviderConfig,
@@ -122,23 +127,37 @@ impl DeviceLogin {
         session: &SsoSession,
     ) -> Result<DeviceLogin, CredentialsError> {
         let endpoint = oidc::endpoint(config, session)?;
-        let registration = registration(config, session, &endpoint).await?;
-        let authorization = oidc::start_device_authorization(
-            &endpoint,
-            &registration.client_id,
-            &registration.client_secret,
-            session.start_url(),
-        )
-        .await?;
+        let (mut registration, mut cached) = registration(config, session, &endpoint).await?;
+        let authorization = loop {
+            let started = oidc::start_device_authorization(
+                &endpoint,
+                &registration.client_id,
+                &registration.client_secret,
+                session.start_url(),
+            )
+            .await;
+            match started {
+                // A cached registration the service no longer knows (revoked, or of
+                // another tool's making): register again, once.
+                Err(error) if cached && is_invalid_client(&error) => {
+                    tracing::debug!(%error, "the cached SSO client registration was refused; registering again");
+                    let path = registration_file(config, session)?;
+                    let _ = config.fs().remove_file(&path);
+                    (registration, cached) = self::registration(config, session, &endpoint).await?;
+                }
+                other => break other?,
+            }
+        };
+        let life = authorization.expires_in.min(MAX_CODE_LIFE);
         let expires_at = config
             .clock()
             .now()
-            .checked_add(signed(authorization.expires_in))
+            .checked_add(signed(life))
             .unwrap_or(Timestamp::MAX);
         Ok(DeviceLogin {
             config: config.clone(),
             session: session.clone(),
-            deadline: Instant::now() + authorization.expires_in,
+            deadline: Instant::now() + life,
             endpoint,
             registration,
             authorization,
@@ -181,7 +200,7 @@ impl DeviceLogin {
             .interval
             .unwrap_or(DEFAULT_INTERVAL)
             // A service asking for no wait would be polled in a loop.
-            .max(Duration::from_secs(1));
+            .clamp(Duration::from_secs(1), MAX_INTERVAL);
         let mut body = Map::new();
         body.insert(
             "clientId".into(),
@@ -206,7 +225,9 @@ impl DeviceLogin {
             match oidc::create_token(&self.endpoint, &body, &secrets).await {
                 Ok(token) => break Ok(token),
                 Err(CreateTokenError::Pending) => {}
-                Err(CreateTokenError::SlowDown) => interval += SLOW_DOWN_STEP,
+                Err(CreateTokenError::SlowDown) => {
+                    interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL);
+                }
                 Err(CreateTokenError::Failed(error)) => break Err(error),
             }
             let left = self.deadline.saturating_duration_since(Instant::now());
@@ -269,17 +290,25 @@ impl DeviceLogin {
     }
 }
 
-/// The cached client registration of the session, or a new one (written to the
-/// cache; a failure to write it only costs a registration next time).
+/// Whether SSO-OIDC refused the client (its registration).
+fn is_invalid_client(error: &CredentialsError) -> bool {
+    matches!(
+        error.service_code(),
+        Some("InvalidClientException" | "invalid_client" | "UnauthorizedClientException")
+    )
+}
+
+/// The cached client registration of the session (and `true`), or a new one (written
+/// to the cache; a failure to write it only costs a registration next time).
 async fn registration(
     config: &ProviderConfig,
     session: &SsoSession,
     endpoint: &Endpoint,
-) -> Result<Registration, CredentialsError> {
+) -> Result<(Registration, bool), CredentialsError> {
     let path = registration_file(config, session)?;
     if let Some(cached) = cached_registration(config, &path) {
         tracing::debug!(path = %path.display(), "reusing the cached SSO client registration");
-        return Ok(cached);
+        return Ok((cached, true));
     }
     let client_name = format!(
         "creds-client-{}",
@@ -311,10 +340,10 @@ async fn registration(
     let mut doc = Value::Object(doc);
     let text = Zeroizing::new(doc.to_string());
     wipe(&mut doc);
-    if let Err(error) = write(config, &path, &text) {
+    if let Err(error) = write(config, &path, text.as_bytes()) {
         tracing::warn!(%error, "the SSO client registration was not cached");
     }
-    Ok(registration)
+    Ok((registration, false))
 }
 
 /// The registration at `path` if it is one for the device flow with 15 minutes left.
@@ -358,12 +387,12 @@ pub(crate) fn registration_file(
     key.insert("tool".into(), "botocore".into());
     key.insert("startUrl".into(), session.start_url().into());
     key.insert("region".into(), session.region().into());
+    // `null` when none are configured, `[]` for a blank setting: the aws CLI's key.
     key.insert(
         "scopes".into(),
-        if session.scopes().is_empty() {
-            Value::Null
-        } else {
-            Value::Array(session.scopes().iter().cloned().map(Value::from).collect())
+        match session.configured_scopes() {
+            None => Value::Null,
+            Some(scopes) => Value::Array(scopes.iter().cloned().map(Value::from).collect()),
         },
     );
     key.insert(
@@ -376,12 +405,12 @@ pub(crate) fn registration_file(
 }
 
 /// Writes `text` at `path` atomically (0600), creating the cache directory (0700).
-fn write(config: &ProviderConfig, path: &Path, text: &str) -> Result<(), CredentialsError> {
+fn write(config: &ProviderConfig, path: &Path, text: &[u8]) -> Result<(), CredentialsError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     config
         .fs()
         .create_dir_all(dir)
-        .and_then(|()| config.fs().write_atomic(path, text.as_bytes()))
+        .and_then(|()| config.fs().write_atomic(path, text))
         .map_err(|e| CredentialsError::cannot_write(NAME, path, e))
 }
 

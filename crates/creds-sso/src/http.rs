@@ -177,6 +177,12 @@ impl Endpoint {
 /// The OAuth `error` of an SSO-OIDC error body (`authorization_pending`, ...), which
 /// names the case more precisely than the exception's type.
 pub(crate) fn oauth_error(response: &Response<Bytes>) -> Option<String> {
-    let value: Value = serde_json::from_slice(response.body()).ok()?;
-    value.get("error")?.as_str().map(str::to_owned)
+    let mut value: Value = serde_json::from_slice(response.body()).ok()?;
+    let error = value
+        .get("error")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    // An error body may echo what was sent.
+    creds_core::document::wipe(&mut value);
+    error
 }

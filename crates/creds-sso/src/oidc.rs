@@ -58,7 +58,7 @@ pub(crate) async fn create_token(
     body: &Map<String, Value>,
     secrets: &[&str],
 ) -> Result<NewToken, CreateTokenError> {
-    let text = Zeroizing::new(Value::Object(body.clone()).to_string());
+    let text = Zeroizing::new(serde_json::to_string(body).unwrap_or_default());
     let response = endpoint
         .send(Method::POST, "/token", &[], Some(text.as_bytes()), true)
         .await?;

@@ -14,16 +14,20 @@ use crate::provider::SsoProvider;
 
 /// Profiles with any `sso_*` key the SDKs read as SSO (the JavaScript SDK's
 /// `isSsoProfile`): a half-written one is an error that names what is missing, never a
-/// profile skipped for the next source.
+/// profile skipped for the next source. One exception: `sso_session` alone beside
+/// `login_session` is an `aws login` profile that names an SSO session for tokens
+/// (which `aws login` accepts, and botocore then resolves with the login session).
 fn claims(profile: &Profile) -> bool {
+    let has = |key: &str| profile.property(key).is_some();
     [
-        "sso_session",
         "sso_start_url",
         "sso_account_id",
         "sso_role_name",
+        "sso_region",
     ]
     .iter()
-    .any(|key| profile.property(key).is_some())
+    .any(|key| has(key))
+        || (has("sso_session") && !has("login_session"))
 }
 
 fn build(

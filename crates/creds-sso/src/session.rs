@@ -32,7 +32,10 @@ pub struct SsoSession {
     name: Option<String>,
     start_url: String,
     region: String,
-    scopes: Vec<String>,
+    /// `None` when not configured; `Some` of an empty list for a blank
+    /// `sso_registration_scopes =` (the aws CLI tells the two apart in its
+    /// registration's cache key).
+    scopes: Option<Vec<String>>,
     /// The profile whose `endpoint_url` and `[services]` settings count.
     profile: Option<String>,
 }
@@ -45,7 +48,7 @@ impl SsoSession {
             name: None,
             start_url: start_url.into(),
             region: region.into(),
-            scopes: Vec::new(),
+            scopes: None,
             profile: None,
         }
     }
@@ -64,7 +67,7 @@ impl SsoSession {
 
     /// The same session with these registration scopes (`sso_registration_scopes`).
     pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
         self
     }
 
@@ -124,7 +127,12 @@ impl SsoSession {
     /// The registration scopes (empty: none asked, which the service reads as
     /// `sso:account:access`).
     pub fn scopes(&self) -> &[String] {
-        &self.scopes
+        self.scopes.as_deref().unwrap_or_default()
+    }
+
+    /// The scopes as configured: `None` when `sso_registration_scopes` is not set.
+    pub(crate) fn configured_scopes(&self) -> Option<&[String]> {
+        self.scopes.as_deref()
     }
 
     /// The profile whose endpoint settings the session's calls use.
@@ -142,14 +150,6 @@ impl SsoSession {
     /// The token's cache file: `~/.aws/sso/cache/<cache key>.json` of `config`'s home.
     pub fn token_file(&self, config: &ProviderConfig) -> Result<PathBuf, CredentialsError> {
         Ok(cache_dir(config)?.join(format!("{}.json", self.cache_key())))
-    }
-
-    /// Whether `other` signs in the same way (the profile that names it aside).
-    pub(crate) fn same_sign_in(&self, other: &SsoSession) -> bool {
-        self.name == other.name
-            && self.start_url == other.start_url
-            && self.region == other.region
-            && self.scopes == other.scopes
     }
 
     /// What the session is called in messages: `sso-session 'NAME'`, or the start URL.
@@ -232,14 +232,11 @@ impl SsoProfile {
                     )
                     .with_location(profile.location().clone()));
                 }
-                let mut session = SsoSession::legacy(
+                // The aws CLI reads no scopes in the legacy form.
+                SsoSession::legacy(
                     value("sso_start_url").unwrap_or_default(),
                     value("sso_region").unwrap_or_default(),
-                );
-                if let Some(scopes) = profile.get("sso_registration_scopes") {
-                    session.scopes = parse_scopes(scopes);
-                }
-                session
+                )
             }
         };
         session.profile = Some(profile.name().to_owned());
@@ -351,7 +348,7 @@ fn session_section(
         setting("sso_region").map_or("", |p| p.value().trim()),
     );
     if let Some(scopes) = section.get("sso_registration_scopes") {
-        session.scopes = parse_scopes(scopes);
+        session.scopes = Some(parse_scopes(scopes));
     }
     Ok(session)
 }

@@ -34,6 +34,7 @@ pub const MAX_TOKEN_FILE_BYTES: usize = 64 * 1024;
 /// assert!(!token.can_refresh());
 /// assert!(!format!("{token:?}").contains("opaque"));
 /// ```
+#[derive(Clone)]
 pub struct SsoToken {
     /// The whole file, unknown fields included.
     doc: Map<String, Value>,
@@ -121,7 +122,9 @@ impl SsoToken {
 
     /// A new token file's contents, as the aws CLI writes them after a login.
     pub(crate) fn new(doc: Map<String, Value>) -> Result<SsoToken, CredentialsError> {
-        let text = Zeroizing::new(Value::Object(doc).to_string());
+        let mut doc = Value::Object(doc);
+        let text = Zeroizing::new(doc.to_string());
+        wipe(&mut doc);
         SsoToken::parse(text.as_bytes(), Path::new("(new token)"))
     }
 
@@ -202,23 +205,23 @@ impl SsoToken {
     }
 
     /// The file's text: compact JSON, wiped when dropped.
-    pub(crate) fn to_json(&self) -> Zeroizing<String> {
-        let mut text = Zeroizing::new(String::with_capacity(2048));
-        // Writing to a String cannot fail.
-        let _ = serde_json::to_writer(TextSink(&mut text), &self.doc);
+    pub(crate) fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        // Measured first, so that the buffer never grows and leaves a copy behind.
+        let mut size = Counter(0);
+        let _ = serde_json::to_writer(&mut size, &self.doc);
+        let mut text = Zeroizing::new(Vec::with_capacity(size.0));
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *text, &self.doc);
         text
     }
 }
 
-/// A `String` as an `io::Write` for serde_json, that never reallocates out of sight
-/// of the zeroizing wrapper more than `String` itself does.
-struct TextSink<'a>(&'a mut String);
+/// Counts what is written.
+struct Counter(usize);
 
-impl std::io::Write for TextSink<'_> {
+impl std::io::Write for Counter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        // serde_json writes UTF-8.
-        self.0
-            .push_str(std::str::from_utf8(buf).map_err(std::io::Error::other)?);
+        self.0 += buf.len();
         Ok(buf.len())
     }
 
@@ -330,7 +333,7 @@ mod tests {
             "2026-06-01T08:00:00.123456Z".parse().unwrap(),
             Some("r2"),
         );
-        let written: Value = serde_json::from_str(&token.to_json()).unwrap();
+        let written: Value = serde_json::from_slice(&token.to_json()).unwrap();
         assert_eq!(written["accessToken"], "new");
         assert_eq!(written["expiresAt"], "2026-06-01T08:00:00Z");
         assert_eq!(written["refreshToken"], "r2");

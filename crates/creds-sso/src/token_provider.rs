@@ -62,8 +62,11 @@ impl fmt::Debug for AccessToken {
 ///
 /// - A refresh happens only when the file has a refresh token and a client
 ///   registration that has not expired, at most once per [`REFRESH_INTERVAL`], and
-///   once however many callers ask at the same time: providers built from one
-///   [`ProviderConfig`] share one token provider per session.
+///   once however many callers ask at the same time: the providers built from one
+///   [`ProviderConfig`] share one refresh lock per token file.
+/// - A refresh runs to its end (the reply and the write-back) even when the caller
+///   that started it stops waiting: the refresh token rotates, and a reply that was
+///   not written back would leave a spent one in the file.
 /// - A refresh that fails while the token is still valid is logged (a warning) and the
 ///   token is used until it expires.
 /// - Legacy sessions (no session name) are never refreshed, as in every SDK.
@@ -89,14 +92,27 @@ struct State {
     config: ProviderConfig,
     session: SsoSession,
     oidc: OnceLock<Result<Endpoint, CredentialsError>>,
-    /// When a refresh was last tried; held across the refresh, so that one runs at a
-    /// time and the others then read what it wrote.
-    last_attempt: tokio::sync::Mutex<Option<Timestamp>>,
+    /// The token file's refresh lock, shared by the config's providers.
+    lock: Arc<tokio::sync::Mutex<Attempt>>,
 }
 
-/// The token providers of a config's sessions, by token file.
+/// The last refresh of a token file; locked across a refresh, so that one runs at a
+/// time and the others then read what it wrote.
 #[derive(Default)]
-struct Shared(Mutex<HashMap<PathBuf, SsoTokenProvider>>);
+struct Attempt {
+    at: Option<Timestamp>,
+    /// Why it failed, for the errors of the 30 s after it.
+    failure: Option<String>,
+    /// A refreshed token that could not be written back: the file still holds the
+    /// spent refresh token, so this one is used (and refreshed) instead while it is
+    /// newer than the file's.
+    kept: Option<SsoToken>,
+}
+
+/// The refresh locks of a config's providers, by token file. Only the locks are
+/// shared, never a provider (which holds the config, and so would keep it alive).
+#[derive(Default)]
+struct RefreshLocks(Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<Attempt>>>>);
 
 impl fmt::Debug for SsoTokenProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,33 +123,28 @@ impl fmt::Debug for SsoTokenProvider {
 }
 
 impl SsoTokenProvider {
-    /// The token provider of `session`: the one already shared by `config`'s providers
-    /// for the same token file, else a new one that they will share.
+    /// The token provider of `session`, sharing the refresh lock of its token file
+    /// with every other provider of `config` (and its clones).
     pub fn new(config: &ProviderConfig, session: SsoSession) -> Self {
-        let make = || SsoTokenProvider {
+        let lock = match session.token_file(config) {
+            Ok(path) => {
+                let locks = config
+                    .extensions()
+                    .get_or_insert_with(RefreshLocks::default);
+                let mut map = locks.0.lock().unwrap_or_else(PoisonError::into_inner);
+                Arc::clone(map.entry(path).or_default())
+            }
+            // No home: every call fails saying so; nothing to share.
+            Err(_) => Arc::default(),
+        };
+        SsoTokenProvider {
             state: Arc::new(State {
                 config: config.clone(),
-                session: session.clone(),
+                session,
                 oidc: OnceLock::new(),
-                last_attempt: tokio::sync::Mutex::new(None),
+                lock,
             }),
-        };
-        let Ok(path) = session.token_file(config) else {
-            // No home: every call fails saying so; nothing to share.
-            return make();
-        };
-        let shared = config.extensions().get_or_insert_with(Shared::default);
-        let mut map = shared.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.entry(path)
-            .and_modify(|existing| {
-                // The same file for another start URL or region (an edited config):
-                // the newer settings win.
-                if !existing.state.session.same_sign_in(&session) {
-                    *existing = make();
-                }
-            })
-            .or_insert_with(make)
-            .clone()
+        }
     }
 
     /// The session.
@@ -148,16 +159,27 @@ impl SsoTokenProvider {
         if state.left(&token) > REFRESH_WINDOW || state.session.name().is_none() {
             return state.valid(&token, None);
         }
-        let mut last_attempt = state.last_attempt.lock().await;
+        let mut attempt = Arc::clone(&state.lock).lock_owned().await;
         // Another caller, or another program, may have refreshed it meanwhile.
-        let mut token = state.load()?;
+        let file = state.load()?;
+        let token = match attempt.kept.take() {
+            Some(kept) if kept.expires_at() > file.expires_at() => {
+                attempt.kept = Some(kept.clone());
+                kept
+            }
+            _ => file,
+        };
         let now = state.config.clock().now();
         if state.left(&token) > REFRESH_WINDOW {
             return state.valid(&token, None);
         }
-        if let Some(at) = *last_attempt {
+        if let Some(at) = attempt.at {
             if now.duration_since(at) < signed(REFRESH_INTERVAL) {
-                return state.valid(&token, Some("a refresh was tried less than 30 s ago"));
+                let why = match &attempt.failure {
+                    Some(failure) => format!("a refresh failed less than 30 s ago ({failure})"),
+                    None => "a refresh was tried less than 30 s ago".to_owned(),
+                };
+                return state.valid(&token, Some(&why));
             }
         }
         if !token.can_refresh() {
@@ -170,8 +192,29 @@ impl SsoTokenProvider {
             let why = format!("its client registration expired at {expired}");
             return state.valid(&token, Some(&why));
         }
-        *last_attempt = Some(now);
-        match state.refresh(&mut token).await {
+        attempt.at = Some(now);
+        // The refresh and its write-back run to their end whoever waits for them.
+        let refresh = {
+            let state = Arc::clone(&self.state);
+            async move {
+                let mut token = token;
+                let outcome = state.refresh(&mut token).await;
+                attempt.failure = outcome.as_ref().err().map(|e| e.message().to_owned());
+                if let Ok(written) = &outcome {
+                    attempt.kept = (!written).then(|| token.clone());
+                }
+                drop(attempt);
+                (token, outcome.map(|_| ()))
+            }
+        };
+        let (token, outcome) = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => runtime.spawn(refresh).await.map_err(|e| {
+                CredentialsError::unavailable(NAME, format!("the SSO token refresh stopped: {e}"))
+            })?,
+            // Not on a tokio runtime (the HTTP client needs one): inline.
+            Err(_) => refresh.await,
+        };
+        match outcome {
             Ok(()) => state.valid(&token, None),
             Err(error) if token.expires_at() > now => {
                 tracing::warn!(
@@ -182,7 +225,8 @@ impl SsoTokenProvider {
                 );
                 state.valid(&token, None)
             }
-            Err(error) => Err(CredentialsError::rejected(
+            Err(error) => Err(CredentialsError::new(
+                error.kind(),
                 NAME,
                 format!(
                     "the SSO token of {} expired at {} and could not be refreshed ({}): {}",
@@ -281,8 +325,9 @@ impl State {
         ))
     }
 
-    /// `CreateToken` with the refresh token, and the result written back.
-    async fn refresh(&self, token: &mut SsoToken) -> Result<(), CredentialsError> {
+    /// `CreateToken` with the refresh token, and the result written back; whether it
+    /// could be.
+    async fn refresh(&self, token: &mut SsoToken) -> Result<bool, CredentialsError> {
         let endpoint = self
             .oidc
             .get_or_init(|| oidc::endpoint(&self.config, &self.session))
@@ -328,17 +373,14 @@ impl State {
         );
         tracing::info!(session = %self.session.describe(), expires_at = %token.expires_at(), "refreshed the SSO token");
         let path = self.path()?;
-        if let Err(e) = self
-            .config
-            .fs()
-            .write_atomic(&path, token.to_json().as_bytes())
-        {
+        if let Err(e) = self.config.fs().write_atomic(&path, &token.to_json()) {
             // The new token is good whether or not it could be kept (the JavaScript SDK
-            // ignores the failure too); the next program refreshes again.
+            // ignores the failure too); this process keeps it.
             let error = CredentialsError::cannot_write(NAME, &path, e);
             tracing::warn!(%error, "the refreshed SSO token was not written back");
+            return Ok(false);
         }
-        Ok(())
+        Ok(true)
     }
 }
 

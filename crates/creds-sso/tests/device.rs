@@ -6,7 +6,7 @@ use creds_core::ErrorKind;
 use creds_sso::SsoSession;
 use creds_sso::device::{DeviceLogin, LoggedOut, logout};
 use creds_testkit::{Method, Reply, TestServer, assert_no_secret};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -240,4 +240,180 @@ async fn logout_tells_the_portal_and_removes_the_token() {
     let again = logout(&config, &session(&config)).await.unwrap();
     assert_eq!(again, LoggedOut::NoToken(SESSION_TOKEN_FILE.into()));
     assert_eq!(server.requests_to("/logout").len(), 1);
+}
+
+#[tokio::test]
+async fn a_registration_is_reused_only_with_15_minutes_left_and_for_the_device_flow() {
+    let server = TestServer::start().await;
+    server.route(Method::POST, "/client/register", registered());
+    server.route(Method::POST, "/device_authorization", authorization(600, 1));
+    server.route(Method::POST, "/token", new_token(ACCESS_TOKEN, None, 3600));
+    let clock = clock();
+    let cached = |expires_at: String, grants: Option<Value>| {
+        let mut doc = json!({"clientId": "cached-client", "clientSecret": CLIENT_SECRET,
+            "expiresAt": expires_at, "scopes": ["sso:account:access"]});
+        if let Some(grants) = grants {
+            doc["grantTypes"] = grants;
+        }
+        doc.to_string()
+    };
+    for (registration, reused) in [
+        (cached(at(16), None), true),
+        (cached(at(14), None), false),
+        (
+            cached(
+                at(90 * 24 * 60),
+                Some(json!(["authorization_code", "refresh_token"])),
+            ),
+            false,
+        ),
+    ] {
+        server.clear_requests();
+        let config = world(
+            &[
+                (CONFIG, &session_config(&server.url(), "")),
+                (REGISTRATION_FILE, &registration),
+            ],
+            &[],
+            &clock,
+        );
+        let login = DeviceLogin::start(&config, &session(&config))
+            .await
+            .unwrap();
+        login.finish(|_| {}).await.unwrap();
+        assert_eq!(
+            server.requests_to("/client/register").is_empty(),
+            reused,
+            "{registration}"
+        );
+        let client: Value =
+            serde_json::from_str(&server.requests_to("/device_authorization")[0].body_text())
+                .unwrap();
+        let expected = if reused {
+            "cached-client"
+        } else {
+            "client-id-1"
+        };
+        assert_eq!(client["clientId"], expected);
+    }
+}
+
+#[tokio::test]
+async fn a_cached_registration_the_service_refuses_is_replaced_once() {
+    let server = TestServer::start().await;
+    server.route(Method::POST, "/client/register", registered());
+    server
+        .route(
+            Method::POST,
+            "/device_authorization",
+            oauth_error(400, "InvalidClientException", "invalid_client"),
+        )
+        .then(authorization(600, 1));
+    server.route(Method::POST, "/token", new_token(ACCESS_TOKEN, None, 3600));
+    let clock = clock();
+    let stale = json!({"clientId": "revoked-client", "clientSecret": "old-secret",
+        "expiresAt": at(60 * 24 * 60), "scopes": ["sso:account:access"]})
+    .to_string();
+    let config = world(
+        &[
+            (CONFIG, &session_config(&server.url(), "")),
+            (REGISTRATION_FILE, &stale),
+        ],
+        &[],
+        &clock,
+    );
+    let login = DeviceLogin::start(&config, &session(&config))
+        .await
+        .unwrap();
+    login.finish(|_| {}).await.unwrap();
+    assert_eq!(server.requests_to("/client/register").len(), 1);
+    assert_eq!(
+        file_json(&config, REGISTRATION_FILE)["clientId"],
+        "client-id-1"
+    );
+
+    // A new registration refused too is the error (no loop).
+    server.route(
+        Method::POST,
+        "/device_authorization",
+        oauth_error(400, "InvalidClientException", "invalid_client"),
+    );
+    let error = DeviceLogin::start(&config, &session(&config))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("invalid_client")
+            || error.to_string().contains("InvalidClientException"),
+        "{error}"
+    );
+    assert_eq!(server.requests_to("/client/register").len(), 2);
+}
+
+#[tokio::test]
+async fn an_expired_device_code_ends_the_login() {
+    let server = TestServer::start().await;
+    server.route(Method::POST, "/client/register", registered());
+    server.route(Method::POST, "/device_authorization", authorization(600, 1));
+    server.route(
+        Method::POST,
+        "/token",
+        oauth_error(400, "ExpiredTokenException", "expired_token"),
+    );
+    let clock = clock();
+    let config = world(&[(CONFIG, &session_config(&server.url(), ""))], &[], &clock);
+    let login = DeviceLogin::start(&config, &session(&config))
+        .await
+        .unwrap();
+    let error = login.finish(|_| {}).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("has expired: run `creds sso login` again"),
+        "{error}"
+    );
+    assert_eq!(server.requests_to("/token").len(), 1);
+}
+
+#[tokio::test]
+async fn a_legacy_login_writes_the_token_under_the_start_urls_hash() {
+    let server = TestServer::start().await;
+    server.route(Method::POST, "/client/register", registered());
+    server.route(Method::POST, "/device_authorization", authorization(600, 1));
+    server.route(Method::POST, "/token", new_token(ACCESS_TOKEN, None, 3600));
+    server.route(Method::POST, "/logout", Reply::new(200));
+    let clock = clock();
+    let file = format!(
+        "[profile old]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\n\
+         sso_account_id = 1\nsso_role_name = R\nsso_registration_scopes = ignored:scope\n"
+    );
+    let config = world(
+        &[(CONFIG, &file)],
+        &[("AWS_ENDPOINT_URL", &server.url())],
+        &clock,
+    );
+    let session = SsoSession::for_profile(&config, Some("old")).unwrap();
+    assert!(
+        session.scopes().is_empty(),
+        "the legacy form has no scopes (the aws CLI's rule)"
+    );
+    let done = DeviceLogin::start(&config, &session)
+        .await
+        .unwrap()
+        .finish(|_| {})
+        .await
+        .unwrap();
+    assert_eq!(done.token_file(), Path::new(LEGACY_TOKEN_FILE));
+    let register: Value =
+        serde_json::from_str(&server.requests_to("/client/register")[0].body_text()).unwrap();
+    assert!(
+        register["clientName"]
+            .as_str()
+            .unwrap()
+            .starts_with("creds-client-")
+    );
+    assert_eq!(register.get("scopes"), None);
+    assert_eq!(
+        logout(&config, &session).await.unwrap(),
+        LoggedOut::Removed(LEGACY_TOKEN_FILE.into())
+    );
 }

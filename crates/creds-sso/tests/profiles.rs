@@ -172,6 +172,15 @@ async fn a_key_set_in_the_profile_and_the_session_must_agree() {
         )),
         "{message}"
     );
+    let region = session_config("http://127.0.0.1:9", "sso_region = us-east-2\n");
+    let config = world(&[(CONFIG, &region)], &[], &clock);
+    let error = expect_error(profile(&config, "dev").provide_credentials().await, SECRETS);
+    assert!(
+        error
+            .to_string()
+            .contains("sso_region is \"us-east-2\" in profile 'dev'"),
+        "{error}"
+    );
     // The same value in both is fine (botocore's rule).
     let same = session_config("http://127.0.0.1:9", "sso_region = eu-west-1\n");
     let config = world(&[(CONFIG, &same)], &[], &clock);
@@ -199,6 +208,11 @@ async fn configuration_errors_say_what_is_missing() {
         (
             "[profile dev]\nsso_account_id = 1\nsso_role_name = R\n",
             "has no sso_start_url or sso_region",
+        ),
+        // Half-written: an SSO profile still, never one that holds nothing.
+        (
+            "[profile dev]\nsso_region = eu-west-1\n",
+            "has no sso_start_url",
         ),
         (
             "[profile dev]\nsso_session = s\n[sso-session s]\nsso_start_url = https://x/start\n\

@@ -310,3 +310,98 @@ async fn a_legacy_token_is_never_refreshed() {
     assert_eq!(tokens.token().await.unwrap().as_str(), ACCESS_TOKEN);
     assert_eq!(server.request_count(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_whose_caller_stops_waiting_still_writes_its_token_back() {
+    let server = TestServer::start().await;
+    server.route(
+        Method::POST,
+        "/token",
+        new_token(NEW_ACCESS_TOKEN, Some(NEW_REFRESH_TOKEN), 3600)
+            .delay(Duration::from_millis(300)),
+    );
+    let clock = clock();
+    let config = world(
+        &[
+            (CONFIG, &session_config(&server.url(), "")),
+            (SESSION_TOKEN_FILE, &session_token(&at(2))),
+        ],
+        &[],
+        &clock,
+    );
+    let tokens = tokens(&config);
+    // The caller gives up while SSO-OIDC is answering.
+    let gave_up = tokio::time::timeout(Duration::from_millis(50), tokens.token()).await;
+    assert!(gave_up.is_err());
+    // The refresh goes on to write the rotated refresh token back.
+    for _ in 0..50 {
+        if !config.fs().writes().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let written = file_json(&config, SESSION_TOKEN_FILE);
+    assert_eq!(written["refreshToken"], NEW_REFRESH_TOKEN);
+    assert_eq!(written["accessToken"], NEW_ACCESS_TOKEN);
+    assert_eq!(server.requests_to("/token").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_of_one_token_file_share_the_refresh_whatever_their_settings() {
+    let server = TestServer::start().await;
+    server.route(
+        Method::POST,
+        "/token",
+        new_token(NEW_ACCESS_TOKEN, Some(NEW_REFRESH_TOKEN), 3600)
+            .delay(Duration::from_millis(200)),
+    );
+    let clock = clock();
+    let config = world(
+        &[
+            (CONFIG, &session_config(&server.url(), "")),
+            (SESSION_TOKEN_FILE, &session_token(&at(2))),
+        ],
+        &[("AWS_ENDPOINT_URL_SSO_OIDC", &server.url())],
+        &clock,
+    );
+    // The profile's session (with its scopes) and the same session given without them.
+    let from_profile = tokens(&config);
+    let given = SsoTokenProvider::new(&config, SsoSession::named("my-sso", START_URL, "eu-west-1"));
+    let (a, b) = tokio::join!(from_profile.token(), given.token());
+    assert_eq!(a.unwrap().as_str(), NEW_ACCESS_TOKEN);
+    assert_eq!(b.unwrap().as_str(), NEW_ACCESS_TOKEN);
+    assert_eq!(server.requests_to("/token").len(), 1);
+}
+
+#[tokio::test]
+async fn a_refreshed_token_that_could_not_be_written_is_kept_in_memory() {
+    let server = TestServer::start().await;
+    server
+        .route(
+            Method::POST,
+            "/token",
+            new_token(NEW_ACCESS_TOKEN, Some(NEW_REFRESH_TOKEN), 3600),
+        )
+        .then(Reply::new(400).json_body(&json!({"error": "invalid_grant"})));
+    let clock = clock();
+    let config = world(
+        &[
+            (CONFIG, &session_config(&server.url(), "")),
+            (SESSION_TOKEN_FILE, &session_token(&at(1))),
+        ],
+        &[],
+        &clock,
+    );
+    let fs = config
+        .fs()
+        .clone()
+        .with_fault("/home/me/.aws/sso", FsFault::ReadOnly);
+    let config = config.with_fs(fs);
+    let tokens = tokens(&config);
+    assert_eq!(tokens.token().await.unwrap().as_str(), NEW_ACCESS_TOKEN);
+    // The file's token has expired since; the one kept in memory is still good, and
+    // no refresh is tried with the spent refresh token of the file.
+    clock.advance(Duration::from_secs(10 * 60));
+    assert_eq!(tokens.token().await.unwrap().as_str(), NEW_ACCESS_TOKEN);
+    assert_eq!(server.requests_to("/token").len(), 1);
+}
