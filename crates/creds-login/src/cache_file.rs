@@ -152,6 +152,7 @@ fn expand_user(path: &str, home: Option<&str>) -> String {
 }
 
 /// A parsed JSON document, its strings zeroed when it is dropped.
+#[derive(Clone)]
 struct Wiped(Value);
 
 impl Drop for Wiped {
@@ -186,6 +187,7 @@ impl Drop for Wiped {
 /// let err = LoginToken::parse(br#"{"accessToken": {}}"#, Path::new("/c/x.json")).unwrap_err();
 /// assert!(err.message().contains("missing required fields: accessToken.accessKeyId"));
 /// ```
+#[derive(Clone)]
 pub struct LoginToken {
     doc: Wiped,
     expires_at: Timestamp,

@@ -42,6 +42,8 @@ pub(crate) struct SigninClient {
     url: String,
     /// The endpoint as errors show it: `scheme://host:port`.
     shown: String,
+    /// What to run to sign in again: `` `aws login --profile P` ``.
+    login: String,
     http: HttpClient,
 }
 
@@ -117,9 +119,14 @@ impl SigninClient {
         let settings = ClientSettings::new(TIMEOUT, ATTEMPTS)
             .max_body_bytes(MAX_REPLY_BYTES)
             .proxy(Proxy::from_env(config.env()));
+        let login = match profile {
+            "default" => "`aws login`".to_owned(),
+            profile => format!("`aws login --profile {profile}`"),
+        };
         Ok(SigninClient {
             shown: creds_http::endpoint_of(&uri),
             url,
+            login,
             http: shared_client(config, &settings),
         })
     }
@@ -196,19 +203,22 @@ impl SigninClient {
         let denied = code == Some("AccessDeniedException")
             || oauth.is_some() && error.status() == http::StatusCode::FORBIDDEN;
         let which = oauth.as_deref().or(code);
+        let login = &self.login;
         let hint = match which {
-            Some("TOKEN_EXPIRED") => {
-                Some("the `aws login` session has expired: run `aws login` to sign in again")
-            }
-            Some("USER_CREDENTIALS_CHANGED") => Some(
-                "the password changed since `aws login`: run `aws login` and sign in with the \
-                 new password",
-            ),
-            Some("INSUFFICIENT_PERMISSIONS") => Some(
+            Some("TOKEN_EXPIRED") => Some(format!(
+                "the `aws login` session has expired: run {login} to sign in again"
+            )),
+            Some("USER_CREDENTIALS_CHANGED") => Some(format!(
+                "the password changed since `aws login`: run {login} and sign in with the new \
+                 password"
+            )),
+            Some("INSUFFICIENT_PERMISSIONS") => Some(format!(
                 "the identity lacks the signin:CreateOAuth2Token permission that refreshing an \
-                 `aws login` session needs: have it granted, then run `aws login` again",
-            ),
-            _ if denied => Some("Sign-In refused the session: run `aws login` to sign in again"),
+                 `aws login` session needs: have it granted, then run {login} again"
+            )),
+            _ if denied => Some(format!(
+                "Sign-In refused the session: run {login} to sign in again"
+            )),
             _ => None,
         };
         let refused = denied
@@ -230,7 +240,7 @@ impl SigninClient {
         }
         if let Some(hint) = hint {
             message.push_str("; ");
-            message.push_str(hint);
+            message.push_str(&hint);
         }
         Failure {
             error: base.with_message(message),

@@ -77,8 +77,8 @@
 //!   other sources: a missing, unreadable or malformed file, a key that is not P-256
 //!   or a bad region are [`InvalidConfig`](creds_core::ErrorKind::InvalidConfig), and
 //!   name the file; Sign-In's refusals are [`Rejected`](creds_core::ErrorKind::Rejected);
-//!   a failed write is the [`cannot_write`](creds_core::CredentialsError::cannot_write)
-//!   error, and leaves the file as it was. No error, log line or `Debug` holds a key, a
+//!   a refresh whose write-back fails is logged (a warning), its session used and kept
+//!   in memory, the file left as it was. No error, log line or `Debug` holds a key, a
 //!   token or the DPoP key; what Sign-In echoes of them is blanked out.
 //!
 //! # Where the SDKs differ
@@ -93,7 +93,14 @@
 //! - **Write-back of `accessToken`**: botocore rewrites it with its five members, the
 //!   JavaScript SDK keeps any other; they are kept here.
 //! - **The DPoP key** may also be a PKCS#8 PEM (`PRIVATE KEY`) of a P-256 key, which
-//!   the JavaScript SDK reads too; the aws CLI writes SEC1.
+//!   the JavaScript SDK reads too; the aws CLI writes SEC1. A SEC1 key without its
+//!   public key (which the aws CLI always writes) is refused: `ring` signs only with
+//!   both, where OpenSSL (JS) and awscrt (botocore) derive the public key.
+//! - **A refresh that cannot be written back**: botocore and the JavaScript SDK fail
+//!   and drop the new session, leaving a spent refresh token in the file; here the new
+//!   session is used, and kept in memory for the next refresh.
+//! - **A refresh whose caller stops waiting** runs on to its write-back (in a task of
+//!   its own), as the JavaScript SDK's in-flight promise does.
 
 mod cache_file;
 mod client;

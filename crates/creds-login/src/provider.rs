@@ -207,18 +207,56 @@ impl LoginProvider {
         // One refresh at a time per file among the providers of this config (two
         // profiles of one session, a role chain and the profile under it): the refresh
         // token rotates, so a second refresh with the same one would be refused.
-        let lock = refresh_lock(&self.inner.config, &session.path);
-        let _guard = lock.lock().await;
+        let mut kept = refresh_lock(&self.inner.config, &session.path)
+            .lock_owned()
+            .await;
         // Read again under the lock: another provider, or another process, may have
         // refreshed it meanwhile (botocore and JS re-read the file before they
-        // refresh, for the same reason).
-        let token = self.load(&session)?;
+        // refresh, for the same reason). A refreshed session that could not be
+        // written back is kept in memory, and wins while it is newer than the file's.
+        let file = self.load(&session)?;
+        let token = match kept.take() {
+            Some(memory) if memory.expires_at() > file.expires_at() => {
+                *kept = Some(memory.clone());
+                memory
+            }
+            _ => file,
+        };
         let now = self.inner.config.clock().now();
         if left(&token, now) > REFRESH_WINDOW {
             return Ok(self.credentials(&token, &session));
         }
-        match self.refresh(&token, &session).await {
-            Ok(refreshed) => Ok(self.credentials(&refreshed, &session)),
+        // The refresh and its write-back run to their end whoever waits for them: a
+        // reply that was not written back would leave a spent refresh token in the file.
+        let refresh = {
+            let provider = self.clone();
+            let token = token.clone();
+            let path = session.path.clone();
+            let profile = session.profile.clone();
+            async move {
+                let outcome = provider.refresh(&token, &path, &profile).await;
+                if let Ok((refreshed, written)) = &outcome {
+                    *kept = (!written).then(|| refreshed.clone());
+                }
+                drop(kept);
+                outcome
+            }
+        };
+        let outcome = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => runtime.spawn(refresh).await.unwrap_or_else(|e| {
+                Err(Failure {
+                    error: CredentialsError::unavailable(
+                        NAME,
+                        format!("the aws login refresh stopped: {e}"),
+                    ),
+                    refused: false,
+                })
+            }),
+            // Not on a tokio runtime (the HTTP client needs one): inline.
+            Err(_) => refresh.await,
+        };
+        match outcome {
+            Ok((refreshed, _)) => Ok(self.credentials(&refreshed, &session)),
             // Sign-In refused the session: say so now, as the JavaScript SDK does (a
             // `CredentialsCache` in front keeps serving what has not expired).
             Err(Failure {
@@ -244,17 +282,19 @@ impl LoginProvider {
         }
     }
 
-    /// Sign-In's `CreateOAuth2Token`, then the file written back.
-    async fn refresh(&self, token: &LoginToken, session: &Session) -> Result<LoginToken, Failure> {
+    /// Sign-In's `CreateOAuth2Token`, then the file at `path` written back: the
+    /// refreshed session, and whether it could be written.
+    async fn refresh(
+        &self,
+        token: &LoginToken,
+        path: &std::path::Path,
+        profile: &str,
+    ) -> Result<(LoginToken, bool), Failure> {
         let inner = &*self.inner;
-        let key = DpopKey::from_pem(token.dpop_key(), &session.path, &inner.rng)?;
-        let client = SigninClient::new(&inner.config, &session.profile, token.sign_in_region())
-            .map_err(|e| {
-                let message = format!(
-                    "{} (for the session in {})",
-                    e.message(),
-                    session.path.display()
-                );
+        let key = DpopKey::from_pem(token.dpop_key(), path, &inner.rng)?;
+        let client =
+            SigninClient::new(&inner.config, profile, token.sign_in_region()).map_err(|e| {
+                let message = format!("{} (for the session in {})", e.message(), path.display());
                 e.with_message(message)
             })?;
         let now = inner.config.clock().now();
@@ -267,24 +307,28 @@ impl LoginProvider {
                 CredentialsError::unavailable(NAME, "Sign-In's expiresIn is past the last instant")
             })?;
         let refreshed = token.refreshed(&reply.tokens(), expires_at);
-        inner
-            .config
-            .fs()
-            .write_atomic(&session.path, &refreshed.to_file())
-            .map_err(|e| CredentialsError::cannot_write(NAME, &session.path, e))?;
-        tracing::debug!(path = %session.path.display(), expires_at = %refreshed.expires_at(), "refreshed the aws login session");
-        Ok(refreshed)
+        if let Err(e) = inner.config.fs().write_atomic(path, &refreshed.to_file()) {
+            // The new credentials are good whether or not they could be kept; this
+            // process keeps them (botocore and the JavaScript SDK drop them, and leave
+            // the spent refresh token in the file).
+            let error = CredentialsError::cannot_write(NAME, path, e);
+            tracing::warn!(%error, "the refreshed aws login session was not written back; it is kept in memory");
+            return Ok((refreshed, false));
+        }
+        tracing::debug!(path = %path.display(), expires_at = %refreshed.expires_at(), "refreshed the aws login session");
+        Ok((refreshed, true))
     }
 }
 
 /// How long `token`'s credentials have left at `now` (zero when they have expired).
-/// The refresh locks of a config's providers, one per cache file.
-#[derive(Default)]
-struct RefreshLocks(
-    std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>,
-);
+/// The refresh locks of a config's providers, one per cache file, each with the
+/// refreshed session that could not be written back, if any.
+type Kept = Arc<tokio::sync::Mutex<Option<LoginToken>>>;
 
-fn refresh_lock(config: &ProviderConfig, path: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
+#[derive(Default)]
+struct RefreshLocks(std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Kept>>);
+
+fn refresh_lock(config: &ProviderConfig, path: &std::path::Path) -> Kept {
     let locks = config
         .extensions()
         .get_or_insert_with(RefreshLocks::default);

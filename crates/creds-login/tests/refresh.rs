@@ -173,11 +173,11 @@ async fn each_refusal_says_what_to_do_even_while_the_credentials_are_valid() {
     for (code, says) in [
         (
             "TOKEN_EXPIRED",
-            "the `aws login` session has expired: run `aws login`",
+            "the `aws login` session has expired: run `aws login --profile dev`",
         ),
         (
             "USER_CREDENTIALS_CHANGED",
-            "the password changed since `aws login`: run `aws login` and sign in with the new password",
+            "the password changed since `aws login`: run `aws login --profile dev` and sign in with the new password",
         ),
         (
             "INSUFFICIENT_PERMISSIONS",
@@ -185,7 +185,7 @@ async fn each_refusal_says_what_to_do_even_while_the_credentials_are_valid() {
         ),
         (
             "AUTHCODE_EXPIRED",
-            "Sign-In refused the session: run `aws login`",
+            "Sign-In refused the session: run `aws login --profile dev`",
         ),
     ] {
         let server = TestServer::start().await;
@@ -215,7 +215,8 @@ async fn each_refusal_says_what_to_do_even_while_the_credentials_are_valid() {
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.service_code(), Some("TOKEN_EXPIRED"));
     assert!(
-        err.message().contains("run `aws login` to sign in again"),
+        err.message()
+            .contains("run `aws login --profile dev` to sign in again"),
         "{err}"
     );
 
@@ -237,9 +238,12 @@ async fn each_refusal_says_what_to_do_even_while_the_credentials_are_valid() {
 }
 
 #[tokio::test]
-async fn a_write_that_fails_is_an_error_and_the_file_stays() {
+async fn a_write_that_fails_keeps_the_refreshed_session_in_memory() {
+    capture_logs();
     let server = TestServer::start().await;
-    server.route(Method::POST, "/v1/token", refreshed("ASIANEW", Some(900)));
+    server
+        .route(Method::POST, "/v1/token", refreshed("ASIANEW", Some(900)))
+        .then(denied("TOKEN_EXPIRED"));
     let clock = clock();
     let file = cache_file(-10);
     let config = signin_world(&server.url(), &file, &clock);
@@ -249,14 +253,48 @@ async fn a_write_that_fails_is_an_error_and_the_file_stays() {
             .clone()
             .with_fault("/home/me/.aws/login", FsFault::NoSpace),
     );
-    let err = expect_error(provider(&config).provide_credentials().await, &secrets());
-    assert_eq!(err.kind(), ErrorKind::Unavailable);
-    assert!(
-        err.message()
-            .contains(&format!("cannot write {CACHE_FILE}: the disk is full")),
-        "{err}"
-    );
+    let provider = provider(&config);
+    // The new credentials are used, though they could not be kept in the file...
+    let creds = expect_credentials(provider.provide_credentials().await, &secrets());
+    assert_eq!(creds.access_key_id(), "ASIANEW");
     assert_eq!(read_text(&config, CACHE_FILE), file);
+    assert!(
+        captured_logs().contains(&format!("cannot write {CACHE_FILE}: the disk is full")),
+        "a warning"
+    );
+    // ...and kept in memory: the file's spent refresh token is not sent again while
+    // they are good.
+    let creds = provider.provide_credentials().await.unwrap();
+    assert_eq!(creds.access_key_id(), "ASIANEW");
+    assert_eq!(server.requests_to("/v1/token").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_whose_caller_stops_waiting_still_writes_its_session_back() {
+    let server = TestServer::start().await;
+    server.route(
+        Method::POST,
+        "/v1/token",
+        refreshed("ASIANEW", Some(900)).delay(std::time::Duration::from_millis(300)),
+    );
+    let clock = clock();
+    let config = signin_world(&server.url(), &cache_file(60), &clock);
+    let provider = provider(&config);
+    let gave_up = tokio::time::timeout(
+        std::time::Duration::from_millis(50),
+        provider.provide_credentials(),
+    )
+    .await;
+    assert!(gave_up.is_err());
+    for _ in 0..50 {
+        if !config.fs().writes().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let written = read_json(&config, CACHE_FILE);
+    assert_eq!(written["refreshToken"], NEW_REFRESH);
+    assert_eq!(written["accessToken"]["accessKeyId"], "ASIANEW");
 }
 
 #[tokio::test]
