@@ -86,7 +86,11 @@ pub(crate) enum SsoCommand {
     /// Sign in: open the verification page, wait for the approval, cache the token.
     #[command(after_help = EXIT_CODES)]
     Login(SsoLoginArgs),
-    /// Sign out: tell the portal and remove the cached token.
+    /// Sign out: tell the portal and remove the session's cached token.
+    ///
+    /// Only the token of this profile's (or --sso-session's) session is removed, and
+    /// the client registration is kept for the next login; `aws sso logout` removes
+    /// every cached SSO token.
     #[command(after_help = EXIT_CODES)]
     Logout(SsoSessionArgs),
 }

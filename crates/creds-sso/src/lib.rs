@@ -53,10 +53,11 @@
 //!   every SDK. A file for another start URL is refused.
 //! - **Refresh** (named sessions only, as in every SDK): SSO-OIDC `CreateToken` with
 //!   the refresh token when less than 5 minutes remain, at most once per 30 s, one
-//!   call however many callers, never resent; the new token is written back
-//!   atomically (0600) with the file's other fields as they were. A refresh that fails
-//!   while the token is valid keeps it, with a warning (the JavaScript SDK's rules;
-//!   botocore refreshes 15 minutes ahead).
+//!   call however many callers (the providers of one config share a lock per token
+//!   file), never resent, and run to its end even when its caller stops waiting; the
+//!   new token is written back atomically (0600) with the file's other fields as they
+//!   were. A refresh that fails while the token is valid keeps it, with a warning (the
+//!   JavaScript SDK's rules).
 //! - **Credentials**: `GET /federation/credentials` on
 //!   `https://portal.sso.{region}.amazonaws.com` (or `creds-http`'s overrides:
 //!   `AWS_ENDPOINT_URL_SSO`, `[services]`, `endpoint_url`), unsigned, the token in
@@ -66,6 +67,21 @@
 //!   registration and the portal's `UnauthorizedException` say to run `creds sso
 //!   login --profile P` (or `aws sso login`). None shows a token, a refresh token or
 //!   a client secret, even when a service echoes one.
+//!
+//! # Where the SDKs differ
+//!
+//! - **The refresh window**: botocore refreshes 15 minutes before expiry, the
+//!   JavaScript SDK 5 (and at most once per 30 s); creds follows the JavaScript SDK.
+//!   `cargo xtask interop` records the difference.
+//! - **A reply without a new refresh token**: botocore and the JavaScript SDK write the
+//!   file without one (so no later refresh can happen); creds keeps the old one, as
+//!   Go v2 does.
+//! - **An expired client registration**: the JavaScript SDK tries the refresh anyway;
+//!   botocore and creds do not.
+//! - **Unknown fields** of the token file: the JavaScript SDK and creds keep them,
+//!   botocore writes only the fields it knows.
+//! - **A refreshed token that cannot be written back** is used, and kept in memory for
+//!   the process's next calls (the JavaScript SDK uses it once and forgets it).
 
 mod http;
 mod oidc;
