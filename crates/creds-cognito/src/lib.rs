@@ -57,6 +57,16 @@
 //!   with what to do for the common ones; `TooManyRequestsException` and `5xx` are
 //!   retried with backoff (three attempts). No error or log holds a login token or a
 //!   secret, even when Cognito echoes a token.
+//!
+//! # Where the JavaScript SDK differs
+//!
+//! - **A failed fetch** there removes the kept identity id whatever the failure (a
+//!   throttled call included), and a later fetch calls `GetId` again; here only an id
+//!   that Cognito rejects is dropped, and `GetId` runs at once, in the same fetch.
+//! - **Logins** there are resolved for `GetId` and again for
+//!   `GetCredentialsForIdentity`; here once per fetch, for both calls.
+//! - **The default store** there is the browser's IndexedDB or `localStorage`, and
+//!   memory in Node.js; here memory, or a [`FileStore`] for programs that restart.
 
 mod client;
 mod identity;
