@@ -43,6 +43,17 @@
 //!   `authorization_pending`), whose token both SDKs then use; and an expired token
 //!   whose refresh is refused, an expired legacy token and a token the portal revokes,
 //!   refused by all three, creds saying to run `creds sso login`;
+//! - Cognito identity pools against `moto_server`'s Cognito Identity
+//!   ([`cognito::checks`]), resolved by creds-cognito's `cognito_pool` example and by
+//!   the JavaScript SDK's `fromCognitoIdentityPool` (`xtask/interop/js_cognito.mjs`;
+//!   botocore has no Cognito provider, so these have two resolvers): an
+//!   unauthenticated identity each (one `GetId` each, as moto's `ListIdentities`
+//!   counts them), moto's credentials with a session token and an expiration after
+//!   the call; `fromCognitoIdentity` with the identity id creds got; creds'
+//!   `COGNITO_STORE` file over two runs (one `GetId`, the file 0600, keyed as the
+//!   JavaScript SDK keys it), then shared with the JavaScript SDK's `cache` both ways;
+//!   and a pool id without a region, refused by both (by creds as invalid
+//!   configuration, before any request);
 //! - `creds serve` as the container-credentials endpoint ([`serve_checks`]):
 //!   botocore and the JavaScript SDK, with empty config files and
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what `creds export --profile P`
@@ -63,12 +74,14 @@
 //! `creds` agrees with one of them, the majority of three (the crates document which
 //! SDKs they follow). A peer that gives no answer at all (it crashed, or its SDK could
 //! not load) fails the check: an error of the SDK's own is an answer, a broken harness
-//! is not.
+//! is not. The Cognito checks, with the JavaScript SDK as the one peer, are judged as
+//! [`cognito`] says.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+mod cognito;
 mod sso;
 mod sts;
 
@@ -131,7 +144,8 @@ struct Check {
     expect: &'static str,
 }
 
-/// The task: builds `creds`, installs the peers, runs every check in a temp home.
+/// The task: builds `creds` and creds-cognito's `cognito_pool` example, installs the
+/// peers, runs every check in a temp home.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
     let target = crate::target_dir(root);
     let work = target.join("interop");
@@ -141,7 +155,20 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             .args(["build", "--quiet", "-p", "creds-cli"])
             .current_dir(root),
     )?;
+    crate::run(
+        crate::cargo()
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "creds-cognito",
+                "--example",
+                "cognito_pool",
+            ])
+            .current_dir(root),
+    )?;
     let creds = target.join("debug/creds");
+    let cognito_pool = target.join("debug/examples/cognito_pool");
     let python = install_python(&work, root)?;
     let node_dir = install_node(&work, root)?;
     let scripts = root.join("xtask/interop");
@@ -163,6 +190,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     let paths = Paths {
         home: &home,
         creds: &creds,
+        cognito_pool: &cognito_pool,
         python: &python,
         node_dir: &node_dir,
         scripts: &scripts,
@@ -178,9 +206,11 @@ struct Paths<'a> {
     home: &'a Path,
     /// The `creds` binary.
     creds: &'a Path,
+    /// creds-cognito's `cognito_pool` example.
+    cognito_pool: &'a Path,
     /// The venv's python.
     python: &'a Path,
-    /// The npm prefix with `js_creds.mjs`.
+    /// The npm prefix with `js_creds.mjs` and `js_cognito.mjs`.
     node_dir: &'a Path,
     /// `xtask/interop/`: `botocore_creds.py`, `fingerprint.py` and `sso_server.py`.
     scripts: &'a Path,
@@ -291,6 +321,9 @@ fn run_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<(), String> {
         .into_iter()
         .for_each(&mut record);
     sso::checks(paths, isolation)?
+        .into_iter()
+        .for_each(&mut record);
+    cognito::checks(paths, isolation)?
         .into_iter()
         .for_each(&mut record);
     serve_checks(paths, isolation)?
@@ -1071,7 +1104,7 @@ fn install_python(work: &Path, root: &Path) -> Result<PathBuf, String> {
 
 /// The npm prefix holding the JavaScript SDK, installed with `npm ci` from the
 /// committed [`NODE_PACKAGE`] (once: a marker holds the lock file it was installed
-/// from), and a copy of `js_creds.mjs`.
+/// from), and copies of `js_creds.mjs` and `js_cognito.mjs`.
 fn install_node(work: &Path, root: &Path) -> Result<PathBuf, String> {
     let prefix = work.join("node");
     std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
@@ -1082,6 +1115,7 @@ fn install_node(work: &Path, root: &Path) -> Result<PathBuf, String> {
         std::fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))
     };
     copy("xtask/interop/js_creds.mjs")?;
+    copy("xtask/interop/js_cognito.mjs")?;
     for file in NODE_PACKAGE {
         copy(file)?;
     }
