@@ -195,8 +195,8 @@ fn missed_why(r: &Results, target: &str) -> String {
         "crates" => format!(
             "aws-config {} lists {} crates by this count (the issue's 159 was an earlier count), \
              which puts the target at {:.0}; creds' default features carry the HTTP client of \
-             the container, instance metadata and STS providers (creds-http: hyper, rustls \
-             with ring, tokio's net driver) and STS's XML reader, {:.0} of its {} crates beyond \
+             the container, instance metadata, STS, SSO and `aws login` providers (creds-http: \
+             hyper, rustls with ring, tokio's net driver) and STS's XML reader, {:.0} of its {} crates beyond \
              the {} of `env` + `profile` alone ({:.2} of aws-config's)",
             g("aws_config_version"),
             g("crates.aws.default"),
@@ -336,7 +336,7 @@ fn machine(o: &mut String, r: &Results) {
     let _ = writeln!(o, "| toolchain | {}; {} |", g("rustc"), g("cargo"));
     let _ = writeln!(
         o,
-        "| creds | the workspace at {}, default features (env, profile, process, container, imds, sts), through `crates/creds` as a path dependency |",
+        "| creds | the workspace at {}, default features (env, profile, process, container, imds, sts, sso, login), through `crates/creds` as a path dependency |",
         g("creds_rev")
     );
     let _ = writeln!(

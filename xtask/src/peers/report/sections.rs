@@ -63,7 +63,7 @@ fn weight(o: &mut String, r: &Results) {
     for (what, key) in [
         ("creds, `env` + `profile`", "creds.env_profile"),
         (
-            "creds, default features (`env`, `profile`, `process`, `container`, `imds`, `sts`)",
+            "creds, default features (`env`, `profile`, `process`, `container`, `imds`, `sts`, `sso`, `login`)",
             "creds.default",
         ),
         ("creds, all features", "creds.all"),
