@@ -17,6 +17,9 @@ pub(crate) async fn run(
 ) -> Result<(), u8> {
     let chain = builder.build_chain();
     let (result, trace) = status::resolve(&chain, ui).await;
+    // The process ends next: the chain (its profile files, parsed, and every hop) is
+    // left to the exit rather than freed piece by piece.
+    std::mem::forget(chain);
     let creds = result.map_err(|e| exit::report_traced(&e, &trace, ui))?;
     let text = render(&creds, args.format);
     let mut out = std::io::stdout().lock();

@@ -28,6 +28,7 @@ mod exec;
 mod exit;
 mod explain;
 mod export;
+mod log;
 mod mfa;
 mod serve;
 mod sso;
@@ -144,12 +145,7 @@ fn init_logging(cli: &cli::Cli) {
             _ => tracing::Level::TRACE,
         }
     };
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_max_level(level)
-        .with_target(false)
-        .without_time()
-        .try_init();
+    log::StderrLog::install(level);
 }
 
 #[cfg(test)]
