@@ -104,6 +104,8 @@ struct Work {
     profile_home: PathBuf,
     /// The 10,000-profile config.
     big_config: PathBuf,
+    /// The 1,000-profile config.
+    mid_config: PathBuf,
 }
 
 impl Work {
@@ -140,11 +142,14 @@ impl Work {
         .map_err(io)?;
         let big_config = root.join("config-10k");
         std::fs::write(&big_config, generate_config(10_000)).map_err(io)?;
+        let mid_config = root.join("config-1k");
+        std::fs::write(&mid_config, generate_config(1_000)).map_err(io)?;
         Ok(Work {
             root: root.to_path_buf(),
             empty_home,
             profile_home,
             big_config,
+            mid_config,
         })
     }
 
@@ -292,6 +297,21 @@ fn cold_start(
             "AKIDPROCESSEXAMPLE",
         ),
     ];
+    // The floor of every whole-process figure: a process that does nothing.
+    let mut floor = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let status = Command::new("/bin/true")
+            .env_clear()
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run /bin/true: {e}"))?;
+        floor.push(start.elapsed());
+        if !status.success() {
+            return Err("/bin/true failed".into());
+        }
+    }
+    results.stats_ms("floor.true.ms", &floor);
     for (name, home, extra, expected) in scenarios {
         note(&format!(
             "cold start from {name}: {runs} runs of each program"
@@ -324,36 +344,57 @@ fn cold_start(
 /// Profile files (5): read, parse and resolve `profile-9999` of the 10,000-profile config, in a fresh
 /// process each time: in-process time and peak resident set.
 fn profile_files(programs: &[Program], work: &Work, results: &mut Results) -> Result<(), String> {
-    note(&format!(
-        "profile files: {PROFILE_RUNS} runs of each program"
-    ));
-    let config = work.big_config.display().to_string();
-    let env = environment(
-        &work.empty_home,
-        Imds::Disabled,
-        &[("AWS_CONFIG_FILE", config.clone())],
-    );
-    let args = ["profile10k", config.as_str(), "profile-9999"];
-    results.set("cmd.profile10k", describe(work, "creds-min", &args, &env));
-    let bytes = std::fs::metadata(&work.big_config)
-        .map(|m| m.len())
-        .unwrap_or(0);
-    results.set("profile10k.bytes", bytes);
-    let mut samples: Vec<[Vec<f64>; 3]> = vec![Default::default(); programs.len()];
-    for _ in 0..PROFILE_RUNS {
-        for (p, program) in programs.iter().enumerate() {
-            let r = run(program, &args, &env)?;
-            expect_key(&r, program, "AKIA0000000000009999")?;
-            samples[p][0].push(r.num("elapsed_ns")? / 1e6);
-            samples[p][1].push(r.num("peak_rss_kib")?);
-            samples[p][2].push(r.num("peak_rss_kib")? - r.num("peak_rss_kib_before")?);
+    // (results key, config, profile, its access key id)
+    let sizes = [
+        (
+            "profile10k",
+            &work.big_config,
+            "profile-9999",
+            "AKIA0000000000009999",
+        ),
+        (
+            "profile1k",
+            &work.mid_config,
+            "profile-999",
+            "AKIA0000000000000999",
+        ),
+    ];
+    for (key, path, profile, expected) in sizes {
+        note(&format!(
+            "profile files ({key}): {PROFILE_RUNS} runs of each program, alternating"
+        ));
+        let config = path.display().to_string();
+        let env = environment(
+            &work.empty_home,
+            Imds::Disabled,
+            &[("AWS_CONFIG_FILE", config.clone())],
+        );
+        let args = ["profile10k", config.as_str(), profile];
+        results.set(
+            &format!("cmd.{key}"),
+            describe(work, "creds-min", &args, &env),
+        );
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        results.set(&format!("{key}.bytes"), bytes);
+        // In process, peak, growth, whole process.
+        let mut samples: Vec<[Vec<f64>; 4]> = vec![Default::default(); programs.len()];
+        for _ in 0..PROFILE_RUNS {
+            for (p, program) in programs.iter().enumerate() {
+                let r = run(program, &args, &env)?;
+                expect_key(&r, program, expected)?;
+                samples[p][0].push(r.num("elapsed_ns")? / 1e6);
+                samples[p][1].push(r.num("peak_rss_kib")?);
+                samples[p][2].push(r.num("peak_rss_kib")? - r.num("peak_rss_kib_before")?);
+                samples[p][3].push(r.wall.as_secs_f64() * 1e3);
+            }
         }
-    }
-    for (p, program) in programs.iter().enumerate() {
-        let key = program.key;
-        results.stats(&format!("profile10k.{key}.ms"), &samples[p][0]);
-        results.stats(&format!("profile10k.{key}.peak_kib"), &samples[p][1]);
-        results.stats(&format!("profile10k.{key}.growth_kib"), &samples[p][2]);
+        for (p, program) in programs.iter().enumerate() {
+            let who = program.key;
+            results.stats(&format!("{key}.{who}.ms"), &samples[p][0]);
+            results.stats(&format!("{key}.{who}.peak_kib"), &samples[p][1]);
+            results.stats(&format!("{key}.{who}.growth_kib"), &samples[p][2]);
+            results.stats(&format!("{key}.{who}.wall_ms"), &samples[p][3]);
+        }
     }
     Ok(())
 }

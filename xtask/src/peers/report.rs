@@ -148,6 +148,24 @@ fn targets(r: &Results) -> Vec<Target> {
             note: String::new(),
         },
         Target {
+            what: "10,000-profile config: whole process",
+            creds: r.num("profile10k.creds.wall_ms.median"),
+            aws: r.num("profile10k.aws.wall_ms.median"),
+            unit: "ms",
+            goal: Goal::AtMost(1.0 / 40.0),
+            key: "profile_wall",
+            note: String::new(),
+        },
+        Target {
+            what: "1 profile (`AWS_PROFILE`): whole process",
+            creds: r.num("cold.profile.creds.ms.median"),
+            aws: r.num("cold.profile.aws.ms.median"),
+            unit: "ms",
+            goal: Goal::AtMost(1.0 / 10.0),
+            key: "cold_wall",
+            note: String::new(),
+        },
+        Target {
             what: "10,000-profile config: peak memory (VmHWM)",
             creds: r
                 .num("profile10k.creds.peak_kib.median")
@@ -242,6 +260,14 @@ fn missed_why(r: &Results, target: &str) -> String {
              IMDSv1",
             g("giveup.silent.creds.connections_per_run"),
             g("giveup.silent.aws.connections_per_run"),
+        ),
+        "profile_wall" | "cold_wall" => format!(
+            "a process that does nothing (`/bin/true`) took {:.2} ms here, the floor of any \
+             whole-process figure; creds' own work inside the process took {:.2} ms for \
+             10,000 profiles and {:.2} ms for one",
+            n("floor.true.ms.median"),
+            n("profile10k.creds.ms.median"),
+            n("cold.profile.creds.inproc_ms.median"),
         ),
         "size" => "creds-min links tokio, hyper and rustls with ring for the container \
                    provider's HTTPS, the bulk of both binaries; no cause beyond that was \

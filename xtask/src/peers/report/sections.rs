@@ -204,56 +204,79 @@ fn cold_start(o: &mut String, r: &Results) {
 }
 
 fn profile_files(o: &mut String, r: &Results) {
-    let bytes = r.num("profile10k.bytes").unwrap_or(0.0);
     let _ = writeln!(o, "## 5. Profile files\n");
     let _ = writeln!(
         o,
-        "Read, parse and resolve `profile-9999` (static keys) of a generated config of 10,000 \
-         profiles ({:.2} MiB, `creds_bench::generate_config`: role chains, SSO references, \
-         regions, sub-properties, comments), in process, each run a fresh process; median \
-         (min–max) of {} runs each. Time: building the default chain with the profile named in \
-         code through the credentials. creds: `DefaultChain::builder().config(ProviderConfig::new()\
-         .with_config_file(path)).profile_name(\"profile-9999\").build()`; aws-config: \
-         `DefaultCredentialsChain::builder().profile_name(\"profile-9999\").build().await` with \
+        "Read, parse and resolve the last profile (static keys) of a generated config of \
+         10,000 profiles (`profile-9999`, {:.2} MiB) and of 1,000 (`profile-999`, {:.2} MiB) \
+         (`creds_bench::generate_config`: role chains, SSO references, regions, \
+         sub-properties, comments), each run a fresh process, the two programs alternating; \
+         median (min–max) of {} runs each. In process: building the default chain with the \
+         profile named in code through the credentials. creds: `DefaultChain::builder()\
+         .config(ProviderConfig::new().with_config_file(path)).profile_name(..).build()`; \
+         aws-config: `DefaultCredentialsChain::builder().profile_name(..).build().await` with \
          `AWS_CONFIG_FILE` (it has no public way to give the chain a path; `ProviderConfig::\
-         with_profile_config` is crate-private). Memory: the process's peak resident set \
-         (`VmHWM`) after resolving, and its growth over the peak before the runtime was built.\n",
-        bytes / 1048576.0,
+         with_profile_config` is crate-private). Whole process: spawn to exit, measured by the \
+         harness. Memory: the process's peak resident set (`VmHWM`) after resolving, and its \
+         growth over the peak before the runtime was built.\n",
+        r.num("profile10k.bytes").unwrap_or(0.0) / 1048576.0,
+        r.num("profile1k.bytes").unwrap_or(0.0) / 1048576.0,
         r.get("profile10k.creds.ms.n"),
     );
     let _ = writeln!(
         o,
         "| | creds | aws-config | ratio |\n| --- | --- | --- | --- |"
     );
-    let _ = writeln!(
-        o,
-        "| time | {} | {} | aws-config ÷ creds: **{}** |",
-        spread(r, "profile10k.creds.ms", "ms"),
-        spread(r, "profile10k.aws.ms", "ms"),
-        ratio(r, "profile10k.aws.ms.median", "profile10k.creds.ms.median")
-    );
-    let _ = writeln!(
-        o,
-        "| peak resident set | {} | {} | creds ÷ aws-config: **{}** |",
-        spread(r, "profile10k.creds.peak_kib", "KiB"),
-        spread(r, "profile10k.aws.peak_kib", "KiB"),
-        ratio(
-            r,
-            "profile10k.creds.peak_kib.median",
-            "profile10k.aws.peak_kib.median"
-        )
-    );
-    let _ = writeln!(
-        o,
-        "| growth of the peak during the work | {} | {} | creds ÷ aws-config: {} |\n",
-        spread(r, "profile10k.creds.growth_kib", "KiB"),
-        spread(r, "profile10k.aws.growth_kib", "KiB"),
-        ratio(
-            r,
-            "profile10k.creds.growth_kib.median",
-            "profile10k.aws.growth_kib.median"
-        )
-    );
+    for (key, what) in [
+        ("profile10k", "10,000 profiles"),
+        ("profile1k", "1,000 profiles"),
+    ] {
+        let _ = writeln!(
+            o,
+            "| {what}: whole process | {} | {} | creds ÷ aws-config: **{}** |",
+            spread(r, &format!("{key}.creds.wall_ms"), "ms"),
+            spread(r, &format!("{key}.aws.wall_ms"), "ms"),
+            ratio(
+                r,
+                &format!("{key}.creds.wall_ms.median"),
+                &format!("{key}.aws.wall_ms.median")
+            )
+        );
+        let _ = writeln!(
+            o,
+            "| {what}: in process | {} | {} | aws-config ÷ creds: **{}** |",
+            spread(r, &format!("{key}.creds.ms"), "ms"),
+            spread(r, &format!("{key}.aws.ms"), "ms"),
+            ratio(
+                r,
+                &format!("{key}.aws.ms.median"),
+                &format!("{key}.creds.ms.median")
+            )
+        );
+        let _ = writeln!(
+            o,
+            "| {what}: peak resident set | {} | {} | creds ÷ aws-config: **{}** |",
+            spread(r, &format!("{key}.creds.peak_kib"), "KiB"),
+            spread(r, &format!("{key}.aws.peak_kib"), "KiB"),
+            ratio(
+                r,
+                &format!("{key}.creds.peak_kib.median"),
+                &format!("{key}.aws.peak_kib.median")
+            )
+        );
+        let _ = writeln!(
+            o,
+            "| {what}: growth of the peak during the work | {} | {} | creds ÷ aws-config: {} |",
+            spread(r, &format!("{key}.creds.growth_kib"), "KiB"),
+            spread(r, &format!("{key}.aws.growth_kib"), "KiB"),
+            ratio(
+                r,
+                &format!("{key}.creds.growth_kib.median"),
+                &format!("{key}.aws.growth_kib.median")
+            )
+        );
+    }
+    o.push('\n');
 }
 
 fn cache_hits(o: &mut String, r: &Results) {
@@ -370,6 +393,7 @@ fn commands(o: &mut String, r: &Results) {
         "cmd.cold.profile",
         "cmd.cold.process",
         "cmd.profile10k",
+        "cmd.profile1k",
         "cmd.hits.cache.1",
         "cmd.hits.cache.2",
         "cmd.hits.alt.1",
