@@ -20,16 +20,18 @@
 //! hides its value.
 //!
 //! Lines are read one at a time into [`Item`]s (a header, or a property complete with
-//! its continuations) that the profile model consumes as they come; [`parse_ini`]
-//! collects them into sections. The per-line scans (indent, `=`, trimming) are byte
-//! loops, as every character they look for is ASCII: a 1 MB file has some 50,000 lines.
+//! its continuations); [`parse_ini`] collects them into sections, the profile model
+//! reads one section's with them when it is first asked for, and its eager oracle
+//! reads whole files with them. (The model's index checks whole files with
+//! `super::scan`, which follows the same rules without building values.) The per-line
+//! scans (indent, `=`, trimming) are byte loops, as every character they look for is
+//! ASCII: a 1 MB file has some 50,000 lines.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use nom::IResult;
 use nom::Parser;
-use nom::bytes::complete::take_till;
 use nom::character::complete::char;
 use nom::sequence::preceded;
 
@@ -112,12 +114,13 @@ impl std::error::Error for IniError {}
 const SECTION_UNCLOSED: &str = "Profile definition must end with ']'";
 const SECTION_TRAILING: &str =
     "Expected a comment or the end of the line after the section header ']'";
-const NO_SECTION: &str = "Expected a profile definition such as [profile name] before this line";
-const NO_EQUALS: &str = "Expected an '=' sign defining a property";
-const NO_NAME: &str = "Property did not have a name before the '='";
-const ORPHAN_CONTINUATION: &str = "Expected a property definition, found continuation (an indented line with no property above it)";
-const SUB_NO_EQUALS: &str = "Expected an '=' sign defining a sub-property";
-const SUB_NO_NAME: &str = "Sub-property did not have a name before the '='";
+pub(crate) const NO_SECTION: &str =
+    "Expected a profile definition such as [profile name] before this line";
+pub(crate) const NO_EQUALS: &str = "Expected an '=' sign defining a property";
+pub(crate) const NO_NAME: &str = "Property did not have a name before the '='";
+pub(crate) const ORPHAN_CONTINUATION: &str = "Expected a property definition, found continuation (an indented line with no property above it)";
+pub(crate) const SUB_NO_EQUALS: &str = "Expected an '=' sign defining a sub-property";
+pub(crate) const SUB_NO_NAME: &str = "Sub-property did not have a name before the '='";
 
 /// Parses the text of a config or credentials file into its sections.
 ///
@@ -161,7 +164,7 @@ pub(crate) enum Item<'a> {
 }
 
 /// The items of a file, read line by line without building the sections first (the
-/// profile model reads a file this way: it is what [`parse_ini`] collects). A property
+/// profile model reads a section this way: it is what [`parse_ini`] collects). A property
 /// is yielded once the line after it shows that no continuation follows. After an
 /// error it yields nothing more. (No `Debug`: it holds the text still to read.)
 pub(crate) struct Items<'a> {
@@ -182,6 +185,20 @@ impl<'a> Items<'a> {
         Items {
             rest: Some(text.strip_prefix('\u{feff}').unwrap_or(text)),
             line: 0,
+            in_section: false,
+            pending: None,
+            open: None,
+            queued: None,
+        }
+    }
+
+    /// The items of one section, read lazily: `text` starts at the line of its header,
+    /// line `line` of its file, and ends before the next header. No byte order mark is
+    /// skipped, as none can start a line but the file's first.
+    pub(crate) fn section(text: &'a str, line: u32) -> Self {
+        Items {
+            rest: Some(text),
+            line: line.saturating_sub(1),
             in_section: false,
             pending: None,
             open: None,
@@ -296,11 +313,7 @@ impl<'a> Iterator for Items<'a> {
     }
 }
 
-fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-
-fn is_blank_byte(b: u8) -> bool {
+pub(crate) fn is_blank_byte(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
@@ -341,7 +354,7 @@ fn trim_end_blank(s: &str) -> &str {
     &s[..end]
 }
 
-fn trim_blank(s: &str) -> &str {
+pub(crate) fn trim_blank(s: &str) -> &str {
     let start = s.bytes().position(|b| !is_blank_byte(b)).unwrap_or(s.len());
     trim_end_blank(&s[start..])
 }
@@ -356,15 +369,23 @@ fn split_indent(line: &str) -> (usize, &str) {
 }
 
 /// `[ header ] ; comment` → `header`, trimmed.
-fn section_header(body: &str) -> Result<&str, &'static str> {
-    let parsed: IResult<&str, &str> = preceded(char('['), take_till(|c| c == ']')).parse(body);
+pub(crate) fn section_header(body: &str) -> Result<&str, &'static str> {
+    let parsed: IResult<&str, &str> = preceded(char('['), till_bracket).parse(body);
     let (rest, header) = parsed.map_err(|_| SECTION_UNCLOSED)?;
     let after = rest.strip_prefix(']').ok_or(SECTION_UNCLOSED)?;
-    let after = after.trim_matches(is_blank);
-    if !after.is_empty() && !after.starts_with(['#', ';']) {
-        return Err(SECTION_TRAILING);
+    // Only blanks, or a comment, may follow the `]`.
+    match after.bytes().find(|&b| !is_blank_byte(b)) {
+        None | Some(b'#' | b';') => Ok(trim_blank(header)),
+        Some(_) => Err(SECTION_TRAILING),
     }
-    Ok(header.trim_matches(is_blank))
+}
+
+/// Everything up to the first `]` (or all of it), as nom's `take_till` would take it,
+/// found with `memchr`: the index reads every header of a file with this.
+fn till_bracket(input: &str) -> IResult<&str, &str> {
+    let end = memchr::memchr(b']', input.as_bytes()).unwrap_or(input.len());
+    // `]` is ASCII, so `end` is a character boundary.
+    Ok((&input[end..], &input[..end]))
 }
 
 /// `key = value` → (`key` trimmed, `value` as written); `None` without an `=`.
@@ -375,7 +396,7 @@ fn split_property(body: &str) -> Option<(&str, &str)> {
 
 /// Cuts a value, as written after the `=`, at the first `#` or `;` that white space
 /// precedes.
-fn strip_comment(value: &str) -> &str {
+pub(crate) fn strip_comment(value: &str) -> &str {
     let bytes = value.as_bytes();
     for i in 1..bytes.len() {
         if matches!(bytes[i], b'#' | b';') && matches!(bytes[i - 1], b' ' | b'\t') {

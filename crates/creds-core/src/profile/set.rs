@@ -1,185 +1,16 @@
 //! [`ProfileSet`]: the config and credentials files merged into profiles, SSO sessions
-//! and services sections, by the cross-SDK rules.
+//! and services sections, by the cross-SDK rules, each parsed when it is first asked
+//! for.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::config::SelectedProfile;
 use crate::profile::ProfileFiles;
-use crate::profile::parse::{IniError, Item, Items, looks_secret};
-use crate::{CredentialsError, Location, ProviderConfig, REDACTED};
-
-const PROVIDER: &str = "profile";
-
-/// A property: its lowercased name, its value and where it was written.
-///
-/// Its `Debug` shows the value only when the name does not suggest a secret
-/// (`aws_secret_access_key`, `aws_session_token`, anything with `secret`, `token` or
-/// `password` in its name).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Property {
-    // The lowercased name then the value, in one allocation: a large config file holds
-    // tens of thousands of properties, and allocations were most of its loading time.
-    text: Box<str>,
-    name_len: usize,
-    location: Location,
-}
-
-impl Property {
-    fn new(key: &str, value: &str, location: Location) -> Self {
-        let mut text = String::with_capacity(key.len() + value.len());
-        text.push_str(key);
-        text.make_ascii_lowercase();
-        text.push_str(value);
-        Property {
-            text: text.into_boxed_str(),
-            name_len: key.len(),
-            location,
-        }
-    }
-
-    /// The name, lowercased (names are case-insensitive).
-    pub fn name(&self) -> &str {
-        &self.text[..self.name_len]
-    }
-
-    /// The value, trimmed. A property with sub-properties has them here as written,
-    /// one per line after a leading newline (`"\nname = value"`).
-    pub fn value(&self) -> &str {
-        &self.text[self.name_len..]
-    }
-
-    /// Where it was written.
-    pub fn location(&self) -> &Location {
-        &self.location
-    }
-
-    /// The sub-properties (`s3 =\n  addressing_style = path`), names lowercased and both
-    /// sides trimmed. Lines without an `=` are skipped.
-    pub fn sub_properties(&self) -> impl Iterator<Item = (String, &str)> + '_ {
-        self.value().lines().filter_map(|line| {
-            let (name, value) = line.split_once('=')?;
-            let name = name.trim();
-            (!name.is_empty()).then(|| (name.to_ascii_lowercase(), value.trim()))
-        })
-    }
-
-    /// One sub-property's value, the last one written.
-    pub fn sub_property(&self, name: &str) -> Option<&str> {
-        self.sub_properties()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .last()
-            .map(|(_, v)| v)
-    }
-}
-
-impl fmt::Debug for Property {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = if looks_secret(self.name()) {
-            REDACTED
-        } else {
-            self.value()
-        };
-        f.debug_struct("Property")
-            .field("name", &self.name())
-            .field("value", &value)
-            .field("location", &self.location)
-            .finish()
-    }
-}
-
-/// A `[profile x]`, `[sso-session x]` or `[services x]` section, merged across the
-/// files: its name and its properties.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    // Shared with the key of the map that holds the profile.
-    name: Arc<str>,
-    location: Location,
-    properties: Vec<Property>,
-}
-
-impl Profile {
-    /// The section's name (`dev` for `[profile dev]`).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Where the section was first written.
-    pub fn location(&self) -> &Location {
-        &self.location
-    }
-
-    /// A property's value. Names are case-insensitive.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.property(name).map(Property::value)
-    }
-
-    /// A property, with its location.
-    pub fn property(&self, name: &str) -> Option<&Property> {
-        self.properties
-            .iter()
-            .find(|p| p.name().eq_ignore_ascii_case(name))
-    }
-
-    /// Every property, each name once.
-    pub fn properties(&self) -> &[Property] {
-        &self.properties
-    }
-
-    /// Whether the section has no properties.
-    pub fn is_empty(&self) -> bool {
-        self.properties.is_empty()
-    }
-
-    fn new(name: &str, location: Location) -> Self {
-        Profile {
-            name: Arc::from(name),
-            location,
-            properties: Vec::new(),
-        }
-    }
-
-    // The last definition of a name wins, within a file and across files.
-    fn set(&mut self, property: Property) {
-        match self
-            .properties
-            .iter_mut()
-            .find(|p| p.name() == property.name())
-        {
-            Some(existing) => *existing = property,
-            None => self.properties.push(property),
-        }
-    }
-
-    fn merge(&mut self, other: Profile) {
-        for property in other.properties {
-            self.set(property);
-        }
-    }
-}
-
-/// Something in the files that was skipped, and why. Warnings never hold a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Warning {
-    /// Where.
-    pub location: Location,
-    /// What was skipped and why.
-    pub message: String,
-}
-
-/// Which of the two shared files a text is: they name their sections differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FileKind {
-    /// `~/.aws/config`: `[default]`, `[profile x]`, `[sso-session x]`, `[services x]`.
-    Config,
-    /// `~/.aws/credentials`: `[x]`.
-    Credentials,
-}
+use crate::profile::index::Index;
+use crate::profile::model::{Profile, Warning};
+use crate::profile::rules::{FileKind, PROVIDER, Target};
+use crate::{CredentialsError, ProviderConfig};
 
 /// The shared files, parsed and merged.
 ///
@@ -187,14 +18,19 @@ pub enum FileKind {
 /// the properties of both, the credentials file winning a name both define; sections
 /// and properties with invalid names are skipped with a [`Warning`]; in the config
 /// file `[profile default]` wins over `[default]` wherever either stands.
-#[derive(Debug, Clone)]
+///
+/// Building a set checks every line of the files (a malformed line is an error, at its
+/// file and line, whichever section it is in) and finds every section, but parses a
+/// section's properties only when [`profile`](Self::profile),
+/// [`sso_session`](Self::sso_session), [`services`](Self::services) or
+/// [`selected_profile`](Self::selected_profile) first asks for it: a program needs
+/// one profile and its role chain, and a config file may hold thousands. The answers
+/// are those of parsing everything up front.
+#[derive(Clone)]
 pub struct ProfileSet {
-    profiles: HashMap<Arc<str>, Profile>,
-    sso_sessions: HashMap<Arc<str>, Profile>,
-    services: HashMap<Arc<str>, Profile>,
+    index: Index,
     selected: SelectedProfile,
     files: ProfileFiles,
-    warnings: Vec<Warning>,
 }
 
 impl ProfileSet {
@@ -234,7 +70,7 @@ impl ProfileSet {
         let mut set = Self::parse(&sources)?;
         set.selected = config.selected_profile();
         set.files = files;
-        for warning in &set.warnings {
+        for warning in set.warnings() {
             tracing::warn!(location = %warning.location, "{}", warning.message);
         }
         Ok(set)
@@ -256,10 +92,8 @@ impl ProfileSet {
     /// assert_eq!(dev.get("aws_access_key_id"), Some("AKID"));
     /// ```
     pub fn parse(sources: &[(FileKind, &Path, &str)]) -> Result<Self, CredentialsError> {
-        let mut set = ProfileSet {
-            profiles: HashMap::new(),
-            sso_sessions: HashMap::new(),
-            services: HashMap::new(),
+        Ok(ProfileSet {
+            index: Index::build(sources)?,
             selected: SelectedProfile {
                 name: "default".to_owned(),
                 source: crate::config::ProfileSource::Default,
@@ -268,166 +102,40 @@ impl ProfileSet {
                 config: None,
                 credentials: None,
             },
-            warnings: Vec::new(),
-        };
-        for (kind, path, text) in sources {
-            let file: Arc<Path> = Arc::from(*path);
-            set.add_file(*kind, &file, text).map_err(|e| {
-                CredentialsError::invalid_config(
-                    PROVIDER,
-                    format!("{}: fix this line of the file", e.message),
-                )
-                .with_location(Location::in_file(&file, e.line))
-            })?;
-        }
-        Ok(set)
-    }
-
-    /// Reads one file's sections into the set as they are parsed.
-    fn add_file(&mut self, kind: FileKind, file: &Arc<Path>, text: &str) -> Result<(), IniError> {
-        let mut state = FileState {
-            kind,
-            plain_default: None,
-            prefixed_default: false,
-        };
-        // Most sections are profiles: room for them up front costs less than growing
-        // the map as it fills. Counting `[` is one vectorised pass; the cap (a section
-        // takes more than 16 bytes in any real file) keeps a file of brackets from
-        // reserving more than a few times its size.
-        let brackets = text.bytes().filter(|&b| b == b'[').count();
-        self.profiles.reserve(brackets.min(text.len() / 16));
-        // The section being read, or `None` while skipping an ignored one.
-        let mut current: Option<(Target, Profile)> = None;
-        for item in Items::new(text) {
-            match item? {
-                Item::Section { header, line } => {
-                    if let Some((target, profile)) = current.take() {
-                        self.add_section(&mut state, target, profile);
-                    }
-                    current = self.open_section(kind, header, Location::in_file(file, line));
-                }
-                Item::Property(property) => {
-                    let Some((_, profile)) = &mut current else {
-                        continue;
-                    };
-                    let location = Location::in_file(file, property.line);
-                    if !is_valid_name(property.key) {
-                        // The name is not repeated: a line whose `=` was forgotten or
-                        // misplaced (`aws_session_token FwoG...==`) holds a value in it.
-                        self.warn(
-                            location,
-                            "a property is ignored: its name may hold only letters, digits and - / . % @ _ : + \
-                             (not shown, as the line may hold a secret)"
-                                .to_owned(),
-                        );
-                        continue;
-                    }
-                    profile.set(Property::new(property.key, &property.value, location));
-                }
-            }
-        }
-        if let Some((target, profile)) = current {
-            self.add_section(&mut state, target, profile);
-        }
-        if let Some(plain) = state.plain_default {
-            if state.prefixed_default {
-                self.warn(
-                    plain.location.clone(),
-                    "section [default] is ignored: [profile default] in the same file wins"
-                        .to_owned(),
-                );
-            } else {
-                merge_into(&mut self.profiles, plain);
-            }
-        }
-        Ok(())
-    }
-
-    /// An empty section for a header, or `None` (and a warning) when it is ignored.
-    fn open_section(
-        &mut self,
-        kind: FileKind,
-        header: &str,
-        location: Location,
-    ) -> Option<(Target, Profile)> {
-        let Some((target, name)) = classify(kind, header) else {
-            self.warn(
-                location,
-                format!(
-                    "section [{header}] is ignored: in the {} file sections are {}",
-                    kind.name(),
-                    kind.expected(),
-                ),
-            );
-            return None;
-        };
-        if !is_valid_name(name) {
-            self.warn(location, format!(
-                "section [{header}] is ignored: names may hold only letters, digits and - / . % @ _ : +"
-            ));
-            return None;
-        }
-        Some((target, Profile::new(name, location)))
-    }
-
-    /// Merges a section that has been read whole into its map.
-    fn add_section(&mut self, state: &mut FileState, target: Target, profile: Profile) {
-        let map = match target {
-            Target::PlainDefault => {
-                // In the config file, `[default]` only counts when no `[profile default]`
-                // exists; that is known at the end of the file.
-                match &mut state.plain_default {
-                    Some(existing) => existing.merge(profile),
-                    None => state.plain_default = Some(profile),
-                }
-                return;
-            }
-            Target::Profile => {
-                if state.kind == FileKind::Config && &*profile.name == "default" {
-                    state.prefixed_default = true;
-                }
-                &mut self.profiles
-            }
-            Target::SsoSession => &mut self.sso_sessions,
-            Target::Services => &mut self.services,
-        };
-        merge_into(map, profile);
-    }
-
-    fn warn(&mut self, location: Location, message: String) {
-        self.warnings.push(Warning { location, message });
+        })
     }
 
     /// A profile by name.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        self.profiles.get(name)
+        self.index.get(Target::Profile, name)
     }
 
-    /// Every profile, in no particular order.
+    /// Every profile, in no particular order. (This parses every profile.)
     pub fn profiles(&self) -> impl Iterator<Item = &Profile> {
-        self.profiles.values()
+        self.index.all(Target::Profile)
     }
 
     /// The names of every profile, sorted.
     pub fn profile_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.profiles.keys().map(|name| &**name).collect();
+        // From the index: naming the profiles parses none of them.
+        let mut names: Vec<&str> = self.index.names(Target::Profile).collect();
         names.sort_unstable();
         names
     }
 
     /// An `[sso-session x]` section by name.
     pub fn sso_session(&self, name: &str) -> Option<&Profile> {
-        self.sso_sessions.get(name)
+        self.index.get(Target::SsoSession, name)
     }
 
-    /// Every `[sso-session x]` section.
+    /// Every `[sso-session x]` section. (This parses every one.)
     pub fn sso_sessions(&self) -> impl Iterator<Item = &Profile> {
-        self.sso_sessions.values()
+        self.index.all(Target::SsoSession)
     }
 
     /// A `[services x]` section by name.
     pub fn services(&self, name: &str) -> Option<&Profile> {
-        self.services.get(name)
+        self.index.get(Target::Services, name)
     }
 
     /// The profile in use and how it was chosen.
@@ -447,78 +155,41 @@ impl ProfileSet {
 
     /// What was skipped while parsing.
     pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
+        self.index.warnings()
     }
 }
 
-impl FileKind {
-    fn name(self) -> &'static str {
-        match self {
-            FileKind::Config => "config",
-            FileKind::Credentials => "credentials",
-        }
-    }
-
-    fn expected(self) -> &'static str {
-        match self {
-            FileKind::Config => "[default], [profile name], [sso-session name] or [services name]",
-            FileKind::Credentials => "[name], without a 'profile' prefix",
-        }
-    }
-}
-
-/// What one file's reading remembers across its sections.
-struct FileState {
-    kind: FileKind,
-    /// The config file's `[default]` sections, merged.
-    plain_default: Option<Profile>,
-    /// Whether the config file has a `[profile default]`.
-    prefixed_default: bool,
-}
-
-enum Target {
-    PlainDefault,
-    Profile,
-    SsoSession,
-    Services,
-}
-
-fn classify(kind: FileKind, header: &str) -> Option<(Target, &str)> {
-    match kind {
-        FileKind::Credentials => Some((Target::Profile, header)),
-        FileKind::Config => {
-            if header == "default" {
-                return Some((Target::PlainDefault, header));
-            }
-            for (prefix, target) in [
-                ("profile", Target::Profile),
-                ("sso-session", Target::SsoSession),
-                ("services", Target::Services),
-            ] {
-                if let Some(rest) = header.strip_prefix(prefix) {
-                    if rest.starts_with([' ', '\t']) {
-                        return Some((target, rest.trim_matches([' ', '\t'])));
-                    }
-                }
-            }
-            None
-        }
+/// Every section, parsed for the occasion (the derived `Debug` of the eager model
+/// showed them all, and values that may be secrets stay hidden by [`Property`]'s).
+///
+/// [`Property`]: crate::profile::Property
+impl fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let by_name = |target| {
+            DebugMap(
+                self.index
+                    .names(target)
+                    .zip(self.index.all(target))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        f.debug_struct("ProfileSet")
+            .field("profiles", &by_name(Target::Profile))
+            .field("sso_sessions", &by_name(Target::SsoSession))
+            .field("services", &by_name(Target::Services))
+            .field("selected", &self.selected)
+            .field("files", &self.files)
+            .field("warnings", &self.warnings())
+            .finish()
     }
 }
 
-fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-/.%@_:+".contains(&b))
-}
+/// Name and section pairs, shown as a map.
+struct DebugMap<'a>(Vec<(&'a str, &'a Profile)>);
 
-fn merge_into(map: &mut HashMap<Arc<str>, Profile>, profile: Profile) {
-    match map.entry(Arc::clone(&profile.name)) {
-        Entry::Occupied(mut existing) => existing.get_mut().merge(profile),
-        Entry::Vacant(slot) => {
-            slot.insert(profile);
-        }
+impl fmt::Debug for DebugMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().copied()).finish()
     }
 }
 
@@ -573,6 +244,61 @@ mod tests {
         assert!(shown.contains("eu-west-1"), "{shown}");
         let sections = parse_ini("[a]\nmy_password = S3CR3T3\n").unwrap();
         assert!(!format!("{sections:?}").contains("S3CR3T"));
+    }
+
+    #[test]
+    fn a_malformed_section_never_looked_up_is_still_an_error() {
+        let text = "[profile a]\nregion = x\n[profile b]\nregion y\n";
+        let err = ProfileSet::parse(&[(FileKind::Config, Path::new("config"), text)]).unwrap_err();
+        assert_eq!(err.location().unwrap().line(), 4);
+        assert!(err.to_string().contains("Expected an '=' sign"), "{err}");
+    }
+
+    #[test]
+    fn warnings_are_known_before_any_lookup() {
+        let set = config("[profile a]\nbad key = 1\n[default]\n[profile default]\n[nope]\n");
+        let lines: Vec<u32> = set.warnings().iter().map(|w| w.location.line()).collect();
+        // In file order, but the ignored `[default]` last: that is known at the end.
+        assert_eq!(lines, [2, 5, 3]);
+    }
+
+    #[test]
+    fn a_profile_is_parsed_once_and_kept() {
+        let set = config("[profile a]\nk = 1\n[profile b]\nk = 2\n[profile a]\nk = 3\n");
+        let first = set.profile("a").unwrap();
+        assert_eq!(first.get("k"), Some("3"));
+        assert!(std::ptr::eq(first, set.profile("a").unwrap()));
+        assert!(set.profiles().any(|p| std::ptr::eq(p, first)));
+        assert_eq!(set.profile_names(), ["a", "b"]);
+    }
+
+    #[test]
+    fn plain_default_counts_only_without_profile_default() {
+        let only_plain = config("[default]\nk = plain\n");
+        assert_eq!(
+            only_plain.selected_profile().unwrap().get("k"),
+            Some("plain")
+        );
+        let both = config("[profile default]\nk = prefixed\n[default]\nk = plain\nj = 1\n");
+        let default = both.selected_profile().unwrap();
+        assert_eq!(default.get("k"), Some("prefixed"));
+        assert_eq!(default.get("j"), None);
+        let merged = ProfileSet::parse(&[
+            (
+                FileKind::Config,
+                Path::new("config"),
+                "[default]\nk = 1\nj = 1\n",
+            ),
+            (
+                FileKind::Credentials,
+                Path::new("credentials"),
+                "[default]\nk = 2\n",
+            ),
+        ])
+        .unwrap();
+        let default = merged.profile("default").unwrap();
+        assert_eq!((default.get("k"), default.get("j")), (Some("2"), Some("1")));
+        assert_eq!(default.location().to_string(), "config:1");
     }
 
     #[test]

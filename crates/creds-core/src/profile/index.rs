@@ -1,0 +1,321 @@
+//! The lazy profile model's index: the files' text, where each kept section starts and
+//! ends, a table from names to sections, and the warnings; a section's properties are
+//! parsed when its profile is first asked for, and kept.
+//!
+//! Building it is one [`scan`] of each file, which checks every line (so the errors are
+//! the eager model's, at the same lines) and looks at each header and property name,
+//! allocating nothing per line. Merging follows the eager model (`super::eager`): the
+//! sections of one name are merged in file order, files in precedence order, and a
+//! config file's `[default]` sections count only when it has no `[profile default]`.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use crate::profile::model::{Profile, Property, Warning};
+use crate::profile::names::{NameTable, hash_name};
+use crate::profile::parse::{IniError, Item, Items};
+use crate::profile::rules::{self, FileKind, Target};
+use crate::profile::scan::{Event, scan};
+use crate::{CredentialsError, Location};
+
+/// No section: the end of a chain.
+const NONE: usize = usize::MAX;
+
+/// The files, their kept sections, the table that finds them by name, and the warnings.
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    files: Vec<File>,
+    sections: Vec<Section>,
+    names: NameTable,
+    warnings: Vec<Warning>,
+}
+
+/// One file: its text, kept whole so that sections can be parsed from it later.
+#[derive(Debug, Clone)]
+struct File {
+    path: Arc<Path>,
+    text: Arc<str>,
+}
+
+/// A kept section. The first section of a name (the one the table holds) is the head
+/// of a chain through `next` of every section of that name, in merge order.
+#[derive(Debug, Clone)]
+struct Section {
+    /// Which of the index's files.
+    file: usize,
+    target: Target,
+    /// The hash of the target and name, kept for growing the table.
+    hash: u64,
+    /// The name, in the file's text.
+    name: Range<usize>,
+    /// The header's line.
+    line: u32,
+    /// From the start of the header's line to the start of the next header's.
+    text: Range<usize>,
+    /// The next section of the same name, or `NONE`.
+    next: usize,
+    /// In a head, the chain's last section (where the next one is linked); else `NONE`.
+    last: usize,
+    /// In a head, the chain's sections merged, once asked for.
+    merged: OnceLock<Box<Profile>>,
+}
+
+/// What one file's pass remembers across its sections.
+struct FileState {
+    kind: FileKind,
+    /// The kept section being read.
+    current: Option<usize>,
+    /// The config file's `[default]` sections, linked at the end of the file if no
+    /// `[profile default]` overrides them.
+    plain_defaults: Vec<usize>,
+    prefixed_default: bool,
+}
+
+impl Index {
+    /// Indexes file texts, given in precedence order.
+    pub(crate) fn build(sources: &[(FileKind, &Path, &str)]) -> Result<Self, CredentialsError> {
+        // Most sections are profiles: room for them up front costs less than growing as
+        // the index fills. Counting `[` is one vectorised pass; the cap (a section takes
+        // more than 16 bytes in any real file) keeps a file of brackets from reserving
+        // more than a few times its size.
+        let sections: usize = sources
+            .iter()
+            .map(|(_, _, text)| {
+                memchr::memchr_iter(b'[', text.as_bytes())
+                    .count()
+                    .min(text.len() / 16)
+            })
+            .sum();
+        let mut index = Index {
+            files: Vec::with_capacity(sources.len()),
+            sections: Vec::with_capacity(sections),
+            names: NameTable::with_capacity(sections),
+            warnings: Vec::new(),
+        };
+        for (kind, path, text) in sources {
+            let file = File {
+                path: Arc::from(*path),
+                text: Arc::from(*text),
+            };
+            index.files.push(file.clone());
+            index
+                .add_file(*kind, index.files.len() - 1, &file.text)
+                .map_err(|e| rules::ini_error(&file.path, &e))?;
+        }
+        Ok(index)
+    }
+
+    fn add_file(&mut self, kind: FileKind, file: usize, text: &str) -> Result<(), IniError> {
+        let mut state = FileState {
+            kind,
+            current: None,
+            plain_defaults: Vec::new(),
+            prefixed_default: false,
+        };
+        scan(text, |event| match event {
+            Event::Section {
+                header,
+                line,
+                start,
+            } => {
+                self.open_section(&mut state, file, text, header, line, start);
+            }
+            Event::Property { line, valid_name } => {
+                if state.current.is_some() && !valid_name {
+                    self.warn(file, line, rules::ignored_property());
+                }
+            }
+        })?;
+        if state.prefixed_default {
+            if let Some(&first) = state.plain_defaults.first() {
+                self.warn(
+                    file,
+                    self.sections[first].line,
+                    rules::ignored_plain_default(),
+                );
+            }
+        } else {
+            for section in state.plain_defaults {
+                let section_mut = &mut self.sections[section];
+                section_mut.target = Target::Profile;
+                section_mut.hash = hash_name(Target::Profile as u8, b"default");
+                self.link(section);
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the section being read at a header, and starts the header's own (or warns
+    /// that it is ignored).
+    fn open_section(
+        &mut self,
+        state: &mut FileState,
+        file: usize,
+        text: &str,
+        header: &str,
+        line: u32,
+        start: usize,
+    ) {
+        if let Some(current) = state.current.take() {
+            self.sections[current].text.end = start;
+        }
+        let (target, name) = match rules::section_target(state.kind, header) {
+            Ok(found) => found,
+            Err(message) => return self.warn(file, line, message),
+        };
+        let name_start = offset_in(text, name);
+        self.sections.push(Section {
+            file,
+            target,
+            hash: hash_name(target as u8, name.as_bytes()),
+            name: name_start..name_start + name.len(),
+            line,
+            text: start..text.len(),
+            next: NONE,
+            last: NONE,
+            merged: OnceLock::new(),
+        });
+        let section = self.sections.len() - 1;
+        state.current = Some(section);
+        match target {
+            Target::PlainDefault => state.plain_defaults.push(section),
+            Target::Profile => {
+                state.prefixed_default |= state.kind == FileKind::Config && name == "default";
+                self.link(section);
+            }
+            Target::SsoSession | Target::Services => self.link(section),
+        }
+    }
+
+    /// Makes a section the head of its name's chain, or the chain's last link.
+    fn link(&mut self, section: usize) {
+        let (sections, files) = (&self.sections, &self.files);
+        let (target, hash) = (sections[section].target, sections[section].hash);
+        let name = name_of(files, &sections[section]);
+        let same_name = |other: usize| {
+            let other = &sections[other];
+            other.target == target && name_of(files, other) == name
+        };
+        match self
+            .names
+            .find_or_insert(hash, section, same_name, |s| sections[s].hash)
+        {
+            Some(head) => {
+                let last = self.sections[head].last;
+                self.sections[last].next = section;
+                self.sections[head].last = section;
+            }
+            None => self.sections[section].last = section,
+        }
+    }
+
+    fn warn(&mut self, file: usize, line: u32, message: String) {
+        let location = Location::in_file(&self.files[file].path, line);
+        self.warnings.push(Warning { location, message });
+    }
+
+    /// The merged section of a target and name.
+    pub(crate) fn get(&self, target: Target, name: &str) -> Option<&Profile> {
+        let head = self.find_hashed(target, hash_name(target as u8, name.as_bytes()), name)?;
+        Some(self.merged(head))
+    }
+
+    /// Every merged section of a target, in the order their names first appear.
+    pub(crate) fn all(&self, target: Target) -> impl Iterator<Item = &Profile> {
+        self.heads(target).map(|head| self.merged(head))
+    }
+
+    /// The names of every section of a target, without parsing one.
+    pub(crate) fn names(&self, target: Target) -> impl Iterator<Item = &str> {
+        self.heads(target).map(|head| self.name(head))
+    }
+
+    /// What was skipped, in the order the files were read.
+    pub(crate) fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    fn heads(&self, target: Target) -> impl Iterator<Item = usize> + '_ {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.last != NONE && s.target == target)
+            .map(|(i, _)| i)
+    }
+
+    fn find_hashed(&self, target: Target, hash: u64, name: &str) -> Option<usize> {
+        self.names.find(hash, |s| {
+            let section = &self.sections[s];
+            section.target == target && self.name(s) == name
+        })
+    }
+
+    fn name(&self, section: usize) -> &str {
+        name_of(&self.files, &self.sections[section])
+    }
+
+    fn merged(&self, head: usize) -> &Profile {
+        self.sections[head]
+            .merged
+            .get_or_init(|| Box::new(self.merge(head)))
+    }
+
+    /// Parses and merges the chain of sections that starts at `head`.
+    fn merge(&self, head: usize) -> Profile {
+        let first = &self.sections[head];
+        let location = Location::in_file(&self.files[first.file].path, first.line);
+        let mut profile = Profile::new(self.name(head), location);
+        let mut at = head;
+        while at != NONE {
+            self.read_section(at, &mut profile);
+            at = self.sections[at].next;
+        }
+        profile
+    }
+
+    /// Sets one section's properties in a profile, as the eager model does.
+    fn read_section(&self, section: usize, profile: &mut Profile) {
+        let section = &self.sections[section];
+        let file = &self.files[section.file];
+        let text = file.text.get(section.text.clone()).unwrap_or_default();
+        let mut items = Items::section(text, section.line);
+        // The section's own header.
+        let _ = items.next();
+        for item in items {
+            match item {
+                Ok(Item::Property(property)) => {
+                    if rules::is_valid_name(property.key) {
+                        let location = Location::in_file(&file.path, property.line);
+                        profile.set(Property::new(property.key, &property.value, location));
+                    }
+                }
+                // The scan checked every line, and found every header, by the same
+                // rules: neither can happen (and the fuzz target would say so).
+                Ok(Item::Section { line, .. }) => {
+                    debug_assert!(false, "line {line}: a header the index missed");
+                    break;
+                }
+                Err(error) => {
+                    debug_assert!(false, "a section the index accepted fails: {error}");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A section's name, in its file's text.
+fn name_of<'a>(files: &'a [File], section: &Section) -> &'a str {
+    files[section.file]
+        .text
+        .get(section.name.clone())
+        .unwrap_or_default()
+}
+
+/// Where `part`, a slice of `text`, starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    debug_assert!(offset + part.len() <= text.len(), "not a slice of the text");
+    offset
+}
