@@ -5,13 +5,18 @@
 //! - a generated well-formed config round-trips: every property written is read back
 //!   with its value, its sub-properties and the line it was written on;
 //! - an error or a warning never holds a value: a secret-looking value in a malformed
-//!   line appears in no message.
+//!   line appears in no message;
+//! - the lazy `ProfileSet` answers as the eager model (its test oracle) does, on every
+//!   kind of generated file: the same profiles, SSO sessions and services sections
+//!   with the same properties, values and locations, the same warnings, the same
+//!   errors.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use creds_core::profile::{FileKind, ProfileSet, parse_ini};
+use creds_core::profile::eager::EagerProfileSet;
+use creds_core::profile::{FileKind, Profile, ProfileSet, parse_ini};
 use proptest::prelude::*;
 
 const CONFIG: &str = "/home/user/.aws/config";
@@ -396,5 +401,179 @@ proptest! {
         }
         prop_assert_eq!(set.warnings()[0].location.line(), 2);
         prop_assert_eq!(set.warnings()[1].location.line(), 3);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lazy model against the eager oracle.
+
+/// Checks that the lazy set and the eager oracle give the same answers for a config
+/// and a credentials file.
+fn same_as_eager(config: &str, credentials: &str) -> Result<(), TestCaseError> {
+    let sources = [
+        (FileKind::Config, Path::new(CONFIG), config),
+        (FileKind::Credentials, Path::new(CREDENTIALS), credentials),
+    ];
+    match (
+        ProfileSet::parse(&sources),
+        EagerProfileSet::parse(&sources),
+    ) {
+        (Ok(lazy), Ok(eager)) => same_sets(&lazy, &eager, &[config, credentials]),
+        (Err(lazy), Err(eager)) => {
+            prop_assert_eq!(lazy.to_string(), eager.to_string());
+            prop_assert_eq!(lazy.kind(), eager.kind());
+            prop_assert_eq!(lazy.location(), eager.location());
+            Ok(())
+        }
+        (lazy, eager) => Err(TestCaseError::fail(format!(
+            "lazy: {:?}\neager: {:?}",
+            lazy.err(),
+            eager.err()
+        ))),
+    }
+}
+
+fn same_sets(
+    lazy: &ProfileSet,
+    eager: &EagerProfileSet,
+    texts: &[&str],
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(lazy.warnings(), eager.warnings());
+    let mut names: Vec<&str> = eager.profiles().keys().map(|n| &**n).collect();
+    names.sort_unstable();
+    prop_assert_eq!(lazy.profile_names(), names);
+    // Looked up one by one, then all at once (the lazy set caches what it parsed).
+    for (name, profile) in eager.profiles() {
+        prop_assert_eq!(lazy.profile(name), Some(profile));
+    }
+    same_sections(lazy.profiles(), eager.profiles())?;
+    same_sections(lazy.sso_sessions(), eager.sso_sessions())?;
+    for (name, session) in eager.sso_sessions() {
+        prop_assert_eq!(lazy.sso_session(name), Some(session));
+    }
+    for (name, services) in eager.services() {
+        prop_assert_eq!(lazy.services(name), Some(services));
+    }
+    // Names the files do not define, and `[services x]` sections the lazy set might
+    // have that the eager one lacks (it has no list of them): every valid name in a
+    // header is a run of name characters in the text.
+    for word in texts.iter().flat_map(|text| name_runs(text)) {
+        prop_assert_eq!(lazy.profile(word), eager.profiles().get(word));
+        prop_assert_eq!(lazy.sso_session(word), eager.sso_sessions().get(word));
+        prop_assert_eq!(lazy.services(word), eager.services().get(word));
+    }
+    prop_assert_eq!(lazy.selected_profile(), eager.profiles().get("default"));
+    Ok(())
+}
+
+fn same_sections<'a>(
+    lazy: impl Iterator<Item = &'a Profile>,
+    eager: &std::collections::HashMap<std::sync::Arc<str>, Profile>,
+) -> Result<(), TestCaseError> {
+    let lazy: BTreeMap<&str, &Profile> = lazy.map(|p| (p.name(), p)).collect();
+    let eager: BTreeMap<&str, &Profile> = eager.iter().map(|(n, p)| (&**n, p)).collect();
+    prop_assert_eq!(lazy, eager);
+    Ok(())
+}
+
+/// The maximal runs of the characters a section name may hold.
+fn name_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "-/.%@_:+".contains(c)))
+        .filter(|word| !word.is_empty())
+}
+
+/// One line of a file that exercises the merge rules: a few names, so that sections
+/// repeat within and across files; `[default]` and `[profile default]`; invalid section
+/// and property names; duplicate keys in any case; sub-properties and continuations;
+/// and now and then a line that is an error.
+fn merge_line() -> impl Strategy<Value = String> {
+    let header = prop_oneof![
+        Just("[default]"),
+        Just("[profile default]"),
+        Just("[ profile\tdefault ] ; c"),
+        Just("[a]"),
+        Just("[profile a]"),
+        Just("  [profile a]"),
+        Just("[profile b]#c"),
+        Just("[b]"),
+        Just("[sso-session s]"),
+        Just("[sso-session a]"),
+        Just("[services a]"),
+        Just("[services s]"),
+        Just("[profile bad name]"),
+        Just("[profile]"),
+        Just("[foo bar]"),
+        Just("[profile é]"),
+        Just("[sso-session]"),
+    ];
+    let property = prop_oneof![
+        Just("k = 1"),
+        Just("K=2"),
+        Just("k = 3 # comment"),
+        Just("k = ;not a comment"),
+        Just("region = eu-west-1"),
+        Just("Region\t=\tus-east-1 ; c"),
+        Just("sso_session = s"),
+        Just("s3 ="),
+        Just("s3 = # empty"),
+        Just("  addressing_style = path"),
+        Just("\tMax = 20"),
+        Just("    deeper (an error under an empty value)"),
+        Just("  continued = value"),
+        Just("bad key = v"),
+        Just("bad! = v"),
+        Just("aws_session_token FwoG== = x"),
+        Just("# comment = x"),
+        Just(""),
+    ];
+    let error = prop_oneof![
+        Just("junk"),
+        Just("= v"),
+        Just("[unclosed"),
+        Just("[a] trailing"),
+        Just("  orphan"),
+        Just("  = v"),
+    ];
+    // An error ends the comparison at the parse, so errors are rare: most files have
+    // none, and some have one anywhere.
+    prop_oneof![
+        40 => header.prop_map(str::to_owned),
+        120 => property.prop_map(str::to_owned),
+        1 => error.prop_map(str::to_owned),
+    ]
+}
+
+/// A file of [`merge_line`]s, with `\n` or `\r\n` line ends.
+fn merge_file() -> impl Strategy<Value = String> {
+    (prop::collection::vec(merge_line(), 0..40), any::<bool>())
+        .prop_map(|(lines, crlf)| lines.join(if crlf { "\r\n" } else { "\n" }))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn lazy_matches_eager_on_merges(config in merge_file(), credentials in merge_file()) {
+        same_as_eager(&config, &credentials)?;
+    }
+
+    #[test]
+    fn lazy_matches_eager_on_ini_like_lines(config in ini_like(), credentials in ini_like()) {
+        same_as_eager(&config, &credentials)?;
+    }
+
+    #[test]
+    fn lazy_matches_eager_on_arbitrary_strings(config in any::<String>(), credentials in any::<String>()) {
+        same_as_eager(&config, &credentials)?;
+    }
+
+    #[test]
+    fn lazy_matches_eager_on_well_formed_configs(config in gen_config(), credentials in gen_config()) {
+        let (config, _) = write_config(&config);
+        // The credentials file as a config file would be all warnings: rename its
+        // sections as that file names them.
+        let (credentials, _) = write_config(&credentials);
+        let credentials = credentials.replace("[profile ", "[");
+        same_as_eager(&config, &credentials)?;
     }
 }
