@@ -324,6 +324,7 @@ fn fuzz(seconds: Option<&str>) -> Result<(), String> {
     for target in [
         "ini_parser",
         "profile_model",
+        "profile_lazy_vs_eager",
         "credential_document",
         "service_error",
         "sts_reply",
