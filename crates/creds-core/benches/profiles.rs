@@ -1,17 +1,28 @@
-//! How long the shared files take to load: a ~1 MB config file of 10,000 profiles,
-//! parsed, merged and one profile looked up, directly and through a
-//! [`ProviderConfig`] with an in-memory file system (which adds the read).
+//! How long the shared files take to load, on a generated config file of 10,000
+//! profiles (1.27 MiB):
 //!
-//! Target: under 10 ms for the whole load.
+//! - `parse_merge_lookup`: `ProfileSet::parse` and one profile looked up, what a
+//!   program that uses one profile and its role chain pays (issue #18's target:
+//!   500 MB/s);
+//! - `provider_config_profile_set`: the same through a [`ProviderConfig`] with an
+//!   in-memory file system, which adds the read;
+//! - `parse_every_profile`: the lazy set's worst case, every profile parsed;
+//! - `eager_parse_merge_lookup`: the eager model, every section parsed and merged up
+//!   front (`ProfileSet` until issue #18, now the test oracle);
+//! - `parse_ini`: the INI grammar alone;
+//! - `floor_copy_and_find_lines`: copying the text and finding its lines, the floor.
+//!
+//! Throughput is in bytes of the file, so criterion prints MiB/s.
 //!
 //! ```text
-//! cargo bench -p creds-core --bench profiles -j2 -- --warm-up-time 1 --measurement-time 3
+//! cargo bench -p creds-core --bench profiles -j2 -- --warm-up-time 1 --measurement-time 5
 //! ```
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 
+use creds_core::profile::eager::EagerProfileSet;
 use creds_core::profile::{FileKind, ProfileSet, parse_ini};
 use creds_core::{Env, Fs, ProviderConfig};
 use criterion::{Criterion, Throughput, criterion_main};
@@ -109,6 +120,16 @@ fn profiles(c: &mut Criterion) {
     let mut group = c.benchmark_group("profiles");
     group.throughput(Throughput::Bytes(text.len() as u64));
 
+    // The floor issue #18 aims at: copy the text (as `ProfileSet::parse` keeps it) and
+    // find every line in it, looking at nothing.
+    group.bench_function("floor_copy_and_find_lines", |b| {
+        b.iter(|| {
+            let kept: std::sync::Arc<str> = std::sync::Arc::from(black_box(text.as_str()));
+            // Not `count()`, which memchr answers without finding each line.
+            memchr::memchr_iter(b'\n', kept.as_bytes()).fold(0, usize::wrapping_add)
+        })
+    });
+
     group.bench_function("parse_ini", |b| {
         b.iter(|| parse_ini(black_box(&text)).unwrap())
     });
@@ -118,6 +139,28 @@ fn profiles(c: &mut Criterion) {
             let set = ProfileSet::parse(&[(FileKind::Config, Path::new(CONFIG), black_box(&text))])
                 .unwrap();
             assert!(set.profile(black_box(&last)).is_some());
+            set
+        })
+    });
+
+    // The lazy model's worst case: a program that reads every profile.
+    group.bench_function("parse_every_profile", |b| {
+        b.iter(|| {
+            let set = ProfileSet::parse(&[(FileKind::Config, Path::new(CONFIG), black_box(&text))])
+                .unwrap();
+            assert_eq!(set.profiles().count(), PROFILES + 1);
+            set
+        })
+    });
+
+    // The model before issue #18, run beside the lazy one so the two figures come
+    // from the same conditions.
+    group.bench_function("eager_parse_merge_lookup", |b| {
+        b.iter(|| {
+            let set =
+                EagerProfileSet::parse(&[(FileKind::Config, Path::new(CONFIG), black_box(&text))])
+                    .unwrap();
+            assert!(set.profiles().get(black_box(last.as_str())).is_some());
             set
         })
     });
