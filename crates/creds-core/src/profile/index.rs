@@ -31,11 +31,14 @@ pub(crate) struct Index {
     warnings: Vec<Warning>,
 }
 
-/// One file: its text, kept whole so that sections can be parsed from it later.
+/// One file: its text, kept whole so that sections can be parsed from it later. An
+/// `Arc<String>` rather than an `Arc<str>`, so that a file read into a `String` is kept
+/// as it is: a megabyte copied is a megabyte of pages touched, which costs more than
+/// scanning it.
 #[derive(Debug, Clone)]
 struct File {
     path: Arc<Path>,
-    text: Arc<str>,
+    text: Arc<String>,
 }
 
 /// A kept section. The first section of a name (the one the table holds) is the head
@@ -75,6 +78,18 @@ struct FileState {
 impl Index {
     /// Indexes file texts, given in precedence order.
     pub(crate) fn build(sources: &[(FileKind, &Path, &str)]) -> Result<Self, CredentialsError> {
+        Self::build_owned(
+            sources
+                .iter()
+                .map(|(kind, path, text)| (*kind, *path, (*text).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// [`build`](Self::build) of texts the index keeps without copying them.
+    pub(crate) fn build_owned(
+        sources: Vec<(FileKind, &Path, String)>,
+    ) -> Result<Self, CredentialsError> {
         // Most sections are profiles: room for them up front costs less than growing as
         // the index fills. Counting `[` is one vectorised pass; the cap (a section takes
         // more than 16 bytes in any real file) keeps a file of brackets from reserving
@@ -95,12 +110,12 @@ impl Index {
         };
         for (kind, path, text) in sources {
             let file = File {
-                path: Arc::from(*path),
-                text: Arc::from(*text),
+                path: Arc::from(path),
+                text: Arc::new(text),
             };
             index.files.push(file.clone());
             index
-                .add_file(*kind, index.files.len() - 1, &file.text)
+                .add_file(kind, index.files.len() - 1, &file.text)
                 .map_err(|e| rules::ini_error(&file.path, &e))?;
         }
         Ok(index)

@@ -61,15 +61,18 @@ impl ProfileSet {
         let config_text = read(&files.config, "AWS_CONFIG_FILE")?;
         let credentials_text = read(&files.credentials, "AWS_SHARED_CREDENTIALS_FILE")?;
         let mut sources = Vec::with_capacity(2);
-        if let (Some(path), Some(text)) = (&files.config, &config_text) {
-            sources.push((FileKind::Config, path.as_path(), text.as_str()));
+        if let (Some(path), Some(text)) = (&files.config, config_text) {
+            sources.push((FileKind::Config, path.as_path(), text));
         }
-        if let (Some(path), Some(text)) = (&files.credentials, &credentials_text) {
-            sources.push((FileKind::Credentials, path.as_path(), text.as_str()));
+        if let (Some(path), Some(text)) = (&files.credentials, credentials_text) {
+            sources.push((FileKind::Credentials, path.as_path(), text));
         }
-        let mut set = Self::parse(&sources)?;
-        set.selected = config.selected_profile();
-        set.files = files;
+        // The texts are moved into the set, not copied.
+        let set = ProfileSet {
+            index: Index::build_owned(sources)?,
+            selected: config.selected_profile(),
+            files,
+        };
         for warning in set.warnings() {
             tracing::warn!(location = %warning.location, "{}", warning.message);
         }
