@@ -162,6 +162,36 @@ impl Fs {
         }
     }
 
+    /// Reads at most `max` bytes of a file: the first `max + 1`, so that a caller can
+    /// tell a file of `max` bytes from a larger one (whose read is cut there) without
+    /// reading a huge file, `/dev/zero` or a pipe to its end.
+    ///
+    /// ```
+    /// use creds_core::Fs;
+    /// use std::path::Path;
+    ///
+    /// let fs = Fs::from_files([("/big", "0123456789")]);
+    /// assert_eq!(fs.read_limited(Path::new("/big"), 4).unwrap(), b"01234");
+    /// assert_eq!(fs.read_limited(Path::new("/big"), 10).unwrap(), b"0123456789");
+    /// ```
+    pub fn read_limited(&self, path: &Path, max: usize) -> io::Result<Vec<u8>> {
+        let cap = max.saturating_add(1);
+        match &self.0 {
+            Inner::Real => {
+                use std::io::Read as _;
+                let file = std::fs::File::open(path)?;
+                let mut bytes = Vec::new();
+                file.take(cap as u64).read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+            Inner::Memory(_) => {
+                let mut bytes = self.read(path)?;
+                bytes.truncate(cap);
+                Ok(bytes)
+            }
+        }
+    }
+
     /// Reads a whole file as UTF-8.
     pub fn read_to_string(&self, path: &Path) -> io::Result<String> {
         String::from_utf8(self.read(path)?)

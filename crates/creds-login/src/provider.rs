@@ -162,7 +162,7 @@ impl LoginProvider {
     /// The session's file, read and parsed.
     fn load(&self, session: &Session) -> Result<LoginToken, CredentialsError> {
         let path = &session.path;
-        let bytes = Zeroizing::new(self.inner.config.fs().read(path).map_err(|e| {
+        let bytes = Zeroizing::new(self.inner.config.fs().read_limited(path, crate::MAX_FILE_BYTES).map_err(|e| {
             let message = match e.kind() {
                 std::io::ErrorKind::NotFound => format!(
                     "no `aws login` session '{}' is cached ({} does not exist): run {} to sign in",

@@ -348,7 +348,12 @@ async fn registration(
 
 /// The registration at `path` if it is one for the device flow with 15 minutes left.
 fn cached_registration(config: &ProviderConfig, path: &Path) -> Option<Registration> {
-    let bytes = Zeroizing::new(config.fs().read(path).ok()?);
+    let bytes = Zeroizing::new(
+        config
+            .fs()
+            .read_limited(path, crate::MAX_TOKEN_FILE_BYTES)
+            .ok()?,
+    );
     let mut value: Value = serde_json::from_slice(&bytes).ok()?;
     let read = || {
         let field = |name: &str| value.get(name)?.as_str().filter(|s| !s.is_empty());
@@ -432,7 +437,7 @@ pub async fn logout(
     session: &SsoSession,
 ) -> Result<LoggedOut, CredentialsError> {
     let path = session.token_file(config)?;
-    let bytes = match config.fs().read(&path) {
+    let bytes = match config.fs().read_limited(&path, crate::MAX_TOKEN_FILE_BYTES) {
         Ok(bytes) => Zeroizing::new(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(LoggedOut::NoToken(path));

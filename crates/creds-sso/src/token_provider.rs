@@ -249,7 +249,11 @@ impl State {
     /// The token file now, checked against the session.
     fn load(&self) -> Result<SsoToken, CredentialsError> {
         let path = self.path()?;
-        let bytes = match self.config.fs().read(&path) {
+        let bytes = match self
+            .config
+            .fs()
+            .read_limited(&path, crate::MAX_TOKEN_FILE_BYTES)
+        {
             Ok(bytes) => Zeroizing::new(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(CredentialsError::invalid_config(

@@ -77,7 +77,7 @@ impl FileCache {
     /// file that cannot be read or parsed is skipped (and logged), never an error.
     pub(crate) fn load(&self, config: &ProviderConfig, key: &CacheKey) -> Option<Credentials> {
         let path = self.path(key);
-        let bytes = Zeroizing::new(config.fs().read(&path).ok()?);
+        let bytes = Zeroizing::new(config.fs().read_limited(&path, MAX_FILE_BYTES).ok()?);
         if bytes.len() > MAX_FILE_BYTES {
             tracing::debug!(path = %path.display(), "cache file too large; skipped");
             return None;

@@ -251,16 +251,22 @@ impl WebIdentityProvider {
             }
             From::Builder => String::new(),
         };
-        let bytes = Zeroizing::new(self.inner.config.fs().read(path).map_err(|e| {
-            CredentialsError::invalid_config(
-                NAME,
-                format!(
-                    "cannot read the web identity token file {}{where_from}: {e}",
-                    path.display()
-                ),
-            )
-            .with_source(e)
-        })?);
+        let bytes = Zeroizing::new(
+            self.inner
+                .config
+                .fs()
+                .read_limited(path, MAX_TOKEN_BYTES)
+                .map_err(|e| {
+                    CredentialsError::invalid_config(
+                        NAME,
+                        format!(
+                            "cannot read the web identity token file {}{where_from}: {e}",
+                            path.display()
+                        ),
+                    )
+                    .with_source(e)
+                })?,
+        );
         if bytes.len() > MAX_TOKEN_BYTES {
             return Err(CredentialsError::invalid_config(
                 NAME,

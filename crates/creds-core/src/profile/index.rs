@@ -307,12 +307,18 @@ impl Index {
                 }
                 // The scan checked every line, and found every header, by the same
                 // rules: neither can happen (and the fuzz target would say so).
+                // In a release build, said loudly rather than silently cut short.
                 Ok(Item::Section { line, .. }) => {
                     debug_assert!(false, "line {line}: a header the index missed");
+                    tracing::error!(
+                        line,
+                        "creds-core's profile index missed a section header: please report this"
+                    );
                     break;
                 }
                 Err(error) => {
                     debug_assert!(false, "a section the index accepted fails: {error}");
+                    tracing::error!(%error, "a section creds-core's profile index accepted does not parse: please report this");
                     break;
                 }
             }
