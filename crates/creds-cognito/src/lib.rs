@@ -67,6 +67,10 @@
 //!   `GetCredentialsForIdentity`; here once per fetch, for both calls.
 //! - **The default store** there is the browser's IndexedDB or `localStorage`, and
 //!   memory in Node.js; here memory, or a [`FileStore`] for programs that restart.
+//! - **The region** there is `clientConfig.region`, else `AWS_REGION`, else the
+//!   profile's `region`, else an error; here the order of every creds provider's inner
+//!   calls (the builder's, the profile's, `AWS_REGION`, `AWS_DEFAULT_REGION`), then the
+//!   pool id's own region rather than an error.
 
 mod client;
 mod identity;

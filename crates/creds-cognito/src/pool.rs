@@ -31,8 +31,9 @@ const ANONYMOUS: &str = "ANONYMOUS";
 ///   with logins and no user identifier the store is not used (the JavaScript SDK's
 ///   rule: the id of one user must not be handed to another). So a refresh calls
 ///   `GetId` once per identity, not at every refresh.
-/// - **An id Cognito no longer accepts** (`ResourceNotFoundException`,
-///   `NotAuthorizedException` for a kept id) is dropped and `GetId` runs once more.
+/// - **A kept id that Cognito refuses** (`ResourceNotFoundException`, or
+///   `NotAuthorizedException`, which may also mean a login token it no longer takes)
+///   is dropped and `GetId` runs once more, in the same fetch.
 /// - **One `GetId` at a time**: callers that arrive while it runs wait for its id.
 /// - **The region** is the builder's, else `creds-http`'s (the selected profile's
 ///   `region`, `AWS_REGION`, `AWS_DEFAULT_REGION`), else the pool id's
@@ -69,8 +70,11 @@ struct Inner {
     /// The store's key, when the store is used.
     key: Option<String>,
     store: Arc<dyn IdentityIdStore>,
-    /// The identity id in use; locked across `GetId`, so that one runs at a time.
-    identity: tokio::sync::Mutex<Option<String>>,
+    /// The identity id in use, and the count of `GetId` calls when it was got; locked
+    /// across `GetId`, so that one runs at a time.
+    identity: tokio::sync::Mutex<Option<(String, u64)>>,
+    /// `GetId` calls made: an id got after a fetch started is not a kept one to it.
+    got: std::sync::atomic::AtomicU64,
     client: OnceLock<Result<CognitoClient, CredentialsError>>,
 }
 
@@ -147,8 +151,10 @@ impl CognitoIdentityPoolProviderBuilder {
 
     /// The provider. The pool id is checked at the first fetch.
     pub fn build(self) -> CognitoIdentityPoolProvider {
+        // An empty identifier is none, as in the JavaScript SDK.
         let user = self
             .user_identifier
+            .filter(|user| !user.is_empty())
             .or_else(|| self.logins.is_empty().then(|| ANONYMOUS.to_owned()));
         let key =
             user.map(|user| format!("aws:cognito-identity-credentials:{}:{user}", self.pool_id));
@@ -163,6 +169,7 @@ impl CognitoIdentityPoolProviderBuilder {
                 key,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 identity: tokio::sync::Mutex::new(None),
+                got: std::sync::atomic::AtomicU64::new(0),
                 client: OnceLock::new(),
             }),
         }
@@ -198,7 +205,12 @@ impl CognitoIdentityPoolProvider {
 
     /// The identity id in use, once a fetch has found one.
     pub async fn identity_id(&self) -> Option<String> {
-        self.inner.identity.lock().await.clone()
+        self.inner
+            .identity
+            .lock()
+            .await
+            .as_ref()
+            .map(|(id, _)| id.clone())
     }
 
     fn client(&self) -> Result<&CognitoClient, CredentialsError> {
@@ -223,20 +235,30 @@ impl CognitoIdentityPoolProvider {
             .map_err(Clone::clone)
     }
 
-    /// The identity id to use, and whether it was kept from before (and so may have
-    /// gone stale).
+    /// The identity id to use, and whether it was kept from before this fetch (from the
+    /// store, or got by an earlier fetch), and so may have gone stale. `started` is the
+    /// count of `GetId` calls when the fetch started: an id another caller got while
+    /// this one waited is fresh to it too.
     async fn identity(
         &self,
         client: &CognitoClient,
         logins: &Resolved,
+        started: u64,
     ) -> Result<(String, bool), CredentialsError> {
+        use std::sync::atomic::Ordering;
         let inner = &*self.inner;
         let mut identity = inner.identity.lock().await;
-        if let Some(id) = identity.as_ref() {
-            return Ok((id.clone(), true));
+        if let Some((id, got)) = identity.as_ref() {
+            return Ok((id.clone(), *got < started));
         }
-        if let Some(id) = inner.key.as_deref().and_then(|key| inner.store.get(key)) {
-            *identity = Some(id.clone());
+        let stored = inner
+            .key
+            .as_deref()
+            .and_then(|key| inner.store.get(key))
+            // An empty id is none, as the JavaScript SDK's `!identityId` has it.
+            .filter(|id| !id.is_empty());
+        if let Some(id) = stored {
+            *identity = Some((id.clone(), 0));
             return Ok((id, true));
         }
         let mut body = Map::new();
@@ -253,11 +275,14 @@ impl CognitoIdentityPoolProvider {
             .await;
         creds_core::document::wipe(&mut body);
         let id = parse_identity_id(&reply?)?;
-        tracing::debug!(identity_id = %id, pool = %inner.pool_id, "Cognito GetId gave an identity");
+        tracing::debug!(pool = %inner.pool_id, "Cognito GetId gave an identity");
+        let got = inner.got.fetch_add(1, Ordering::SeqCst) + 1;
+        *identity = Some((id.clone(), got));
+        // The store is written once the others may go on.
+        drop(identity);
         if let Some(key) = &inner.key {
             inner.store.set(key, &id);
         }
-        *identity = Some(id.clone());
         Ok((id, false))
     }
 
@@ -265,36 +290,53 @@ impl CognitoIdentityPoolProvider {
     async fn forget(&self, id: &str) {
         let inner = &*self.inner;
         let mut identity = inner.identity.lock().await;
-        if identity.as_deref() == Some(id) {
+        if identity.as_ref().is_some_and(|(kept, _)| kept == id) {
             *identity = None;
+            drop(identity);
             if let Some(key) = &inner.key {
                 inner.store.remove(key);
             }
         }
     }
 
+    /// Replaces `used` by `merged` (the identity Cognito merged it into), if `used` is
+    /// still the one in use.
+    async fn merged(&self, used: &str, merged: &str) {
+        let inner = &*self.inner;
+        let mut identity = inner.identity.lock().await;
+        let Some((current, _)) = identity.as_mut() else {
+            return;
+        };
+        if current != used {
+            return;
+        }
+        *current = merged.to_owned();
+        drop(identity);
+        if let Some(key) = &inner.key {
+            inner.store.set(key, merged);
+        }
+    }
+
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
+        use std::sync::atomic::Ordering;
         let client = self.client()?;
         let logins = self.inner.logins.resolve().await?;
         let custom = self.inner.custom_role_arn.as_deref();
-        let (id, kept) = self.identity(client, &logins).await?;
+        let started = self.inner.got.load(Ordering::SeqCst);
+        let (mut id, kept) = self.identity(client, &logins, started).await?;
         let result = match get_credentials(client, &id, &logins, custom).await {
             Err(error) if kept && rejects_identity(&error) => {
-                tracing::debug!(identity_id = %id, code = ?error.service_code(), "Cognito no longer accepts the kept identity id; asking GetId again");
+                tracing::debug!(code = ?error.service_code(), "Cognito refused the kept identity id; asking GetId again");
                 self.forget(&id).await;
-                let (id, _) = self.identity(client, &logins).await?;
+                let started = self.inner.got.load(Ordering::SeqCst);
+                (id, _) = self.identity(client, &logins, started).await?;
                 get_credentials(client, &id, &logins, custom).await
             }
             other => other,
         };
         let (replied, creds) = result?;
         if replied != id {
-            // Cognito merged the identity into another: keep the one it named.
-            let mut identity = self.inner.identity.lock().await;
-            *identity = Some(replied.clone());
-            if let Some(key) = &self.inner.key {
-                self.inner.store.set(key, &replied);
-            }
+            self.merged(&id, &replied).await;
         }
         Ok(creds)
     }

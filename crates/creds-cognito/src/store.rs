@@ -18,7 +18,8 @@ use crate::NAME;
 ///
 /// Implement it to keep ids where the program keeps its state (a keychain, a
 /// database); [`MemoryStore`] and [`FileStore`] are the two given. A store that fails
-/// should log and go on: a lost id costs one `GetId`.
+/// should log and go on: a lost id costs one `GetId`. The methods are called from
+/// async code (`get` while other fetches of the provider wait): they should be quick.
 pub trait IdentityIdStore: Send + Sync + fmt::Debug {
     /// The id kept under `key`.
     fn get(&self, key: &str) -> Option<String>;
@@ -66,8 +67,10 @@ impl IdentityIdStore for MemoryStore {
 
 /// Identity ids in a JSON file (`{"<key>": "<identity id>", ...}`), for programs that
 /// restart and should keep their identity: written atomically and readable by its
-/// owner only, through the config's [`Fs`]. A file that cannot be read or parsed counts
-/// as empty; a write that fails is logged.
+/// owner only, through the config's [`Fs`]. A file that cannot be read or is not such a
+/// JSON object holds no id, and is left as it is (a write would lose the others' ids);
+/// a write that fails is logged. Writers in one process take turns; two processes may
+/// lose each other's last write, which costs one `GetId`.
 ///
 /// ```
 /// use creds_cognito::{FileStore, IdentityIdStore};
@@ -115,26 +118,35 @@ impl FileStore {
         &self.path
     }
 
-    fn read(&self) -> Map<String, Value> {
-        let Ok(bytes) = self.fs.read(&self.path) else {
-            return Map::new();
+    /// The file's ids: none when there is no file; `None` when it cannot be read or
+    /// is not a store (so that a write does not replace the ids of others with one).
+    fn read(&self) -> Option<Map<String, Value>> {
+        let bytes = match self.fs.read_limited(&self.path, MAX_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(Map::new()),
+            Err(e) => {
+                tracing::warn!(path = %self.path.display(), "the Cognito identity id file cannot be read ({e}); it is left as it is");
+                return None;
+            }
         };
         if bytes.len() > MAX_FILE_BYTES {
-            tracing::warn!(path = %self.path.display(), "the Cognito identity id file is larger than 1 MiB; it is ignored");
-            return Map::new();
+            tracing::warn!(path = %self.path.display(), "the Cognito identity id file is larger than 1 MiB; it is left as it is");
+            return None;
         }
         match serde_json::from_slice(&bytes) {
-            Ok(Value::Object(map)) => map,
+            Ok(Value::Object(map)) => Some(map),
             _ => {
-                tracing::warn!(path = %self.path.display(), "the Cognito identity id file is not a JSON object; it is ignored");
-                Map::new()
+                tracing::warn!(path = %self.path.display(), "the Cognito identity id file is not a JSON object; it is left as it is");
+                None
             }
         }
     }
 
     fn update(&self, change: impl FnOnce(&mut Map<String, Value>)) {
         let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut map = self.read();
+        let Some(mut map) = self.read() else {
+            return;
+        };
         change(&mut map);
         let text = Value::Object(map).to_string();
         if let Err(e) = self.fs.write_atomic(&self.path, text.as_bytes()) {
@@ -147,7 +159,7 @@ impl FileStore {
 impl IdentityIdStore for FileStore {
     fn get(&self, key: &str) -> Option<String> {
         let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        self.read()
+        self.read()?
             .get(key)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())

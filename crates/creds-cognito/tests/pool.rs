@@ -471,3 +471,55 @@ async fn a_file_store_keeps_the_id_across_restarts() {
         json!({format!("aws:cognito-identity-credentials:{POOL}:ANONYMOUS"): IDENTITY})
     );
 }
+
+#[tokio::test]
+async fn a_store_file_that_is_not_one_is_left_as_it_is() {
+    let server = TestServer::start().await;
+    get_id(&server, identity(IDENTITY));
+    get_credentials(
+        &server,
+        credentials(IDENTITY, "ASIAFILE", json!(1_780_272_000)),
+    );
+    let fs = Fs::from_files([("/app/ids.json", "not json, someone's notes")]);
+    let config = config(&server, &[]).with_fs(fs.clone());
+    let provider = CognitoIdentityPoolProvider::builder(POOL)
+        .config(config.clone())
+        .store(Arc::new(FileStore::new(&config, "/app/ids.json")))
+        .build();
+    assert_eq!(
+        provider
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "ASIAFILE"
+    );
+    assert!(fs.writes().is_empty(), "the file is not replaced");
+}
+
+#[tokio::test]
+async fn an_empty_user_identifier_or_kept_id_is_none() {
+    let server = TestServer::start().await;
+    get_id(&server, identity(IDENTITY));
+    get_credentials(
+        &server,
+        credentials(IDENTITY, "ASIAEMPTY", json!(1_780_272_000)),
+    );
+    let store = Arc::new(MemoryStore::new());
+    let key = format!("aws:cognito-identity-credentials:{POOL}:ANONYMOUS");
+    store.set(&key, "");
+    let provider = CognitoIdentityPoolProvider::builder(POOL)
+        .config(config(&server, &[]))
+        .user_identifier("")
+        .store(store.clone())
+        .build();
+    assert_eq!(
+        provider.store_key(),
+        Some(key.as_str()),
+        "no logins: ANONYMOUS"
+    );
+    provider.provide_credentials().await.unwrap();
+    assert_eq!(calls(&server, GET_ID).len(), 1, "the empty kept id is none");
+    assert_eq!(calls(&server, GET_CREDENTIALS)[0]["IdentityId"], IDENTITY);
+    assert_eq!(store.get(&key).as_deref(), Some(IDENTITY));
+}
