@@ -119,10 +119,7 @@ impl SigninClient {
         let settings = ClientSettings::new(TIMEOUT, ATTEMPTS)
             .max_body_bytes(MAX_REPLY_BYTES)
             .proxy(Proxy::from_env(config.env()));
-        let login = match profile {
-            "default" => "`aws login`".to_owned(),
-            profile => format!("`aws login --profile {profile}`"),
-        };
+        let login = crate::provider::login_command(profile);
         Ok(SigninClient {
             shown: creds_http::endpoint_of(&uri),
             url,

@@ -85,12 +85,17 @@ struct Session {
 }
 
 impl Session {
-    /// `aws login`, with `--profile` unless the profile is `default`.
     fn login_command(&self) -> String {
-        match self.profile.as_str() {
-            "default" => "`aws login`".to_owned(),
-            profile => format!("`aws login --profile {profile}`"),
-        }
+        login_command(&self.profile)
+    }
+}
+
+/// `aws login`, with `--profile` unless the profile is `default`: what to run to sign
+/// in again.
+pub(crate) fn login_command(profile: &str) -> String {
+    match profile {
+        "default" => "`aws login`".to_owned(),
+        profile => format!("`aws login --profile {profile}`"),
     }
 }
 

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use creds_core::document::{parse_timestamp, python_json, wipe};
 use creds_core::{CredentialsError, ProviderConfig};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -47,7 +47,7 @@ use crate::http::Endpoint;
 use crate::oidc::{self, Authorization, CreateTokenError, Registration};
 use crate::portal;
 use crate::session::{SsoSession, cache_dir, sha1_hex};
-use crate::token::SsoToken;
+use crate::token::{SsoToken, signed, whole_seconds};
 
 /// The grant type of the device flow.
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -260,7 +260,10 @@ impl DeviceLogin {
         doc.insert("startUrl".into(), self.session.start_url().into());
         doc.insert("region".into(), self.session.region().into());
         doc.insert("accessToken".into(), token.access_token.as_str().into());
-        doc.insert("expiresAt".into(), whole_seconds(expires_at).into());
+        doc.insert(
+            "expiresAt".into(),
+            whole_seconds(expires_at).to_string().into(),
+        );
         doc.insert(
             "clientId".into(),
             self.registration.client_id.clone().into(),
@@ -272,7 +275,7 @@ impl DeviceLogin {
         doc.insert(
             "registrationExpiresAt".into(),
             Timestamp::from_second(self.registration.expires_at)
-                .map(whole_seconds)
+                .map(|at| whole_seconds(at).to_string())
                 .unwrap_or_default()
                 .into(),
         );
@@ -327,7 +330,7 @@ async fn registration(
     doc.insert(
         "expiresAt".into(),
         Timestamp::from_second(registration.expires_at)
-            .map(whole_seconds)
+            .map(|at| whole_seconds(at).to_string())
             .unwrap_or_default()
             .into(),
     );
@@ -469,17 +472,6 @@ pub async fn logout(
         ))
     })?;
     Ok(LoggedOut::Removed(path))
-}
-
-fn signed(duration: Duration) -> SignedDuration {
-    SignedDuration::try_from(duration).unwrap_or(SignedDuration::MAX)
-}
-
-/// botocore's `%Y-%m-%dT%H:%M:%SZ`.
-fn whole_seconds(at: Timestamp) -> String {
-    Timestamp::from_second(at.as_second())
-        .unwrap_or(at)
-        .to_string()
 }
 
 #[cfg(test)]

@@ -81,26 +81,31 @@ pub(crate) async fn create_token(
 }
 
 fn read_token(reply: &Value, endpoint: &Endpoint) -> Result<NewToken, CredentialsError> {
-    let access_token = reply
-        .get("accessToken")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| endpoint.missing("accessToken"))?;
-    let expires_in = reply
-        .get("expiresIn")
-        .and_then(Value::as_u64)
-        .filter(|s| *s > 0)
-        .ok_or_else(|| endpoint.missing("expiresIn"))?;
-    let refresh_token = reply
-        .get("refreshToken")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(|s| Zeroizing::new(s.to_owned()));
+    let access_token =
+        string(reply, "accessToken").ok_or_else(|| endpoint.missing("accessToken"))?;
+    let expires_in = seconds(reply, "expiresIn").ok_or_else(|| endpoint.missing("expiresIn"))?;
     Ok(NewToken {
         access_token: Zeroizing::new(access_token.to_owned()),
-        expires_in: Duration::from_secs(expires_in),
-        refresh_token,
+        expires_in,
+        refresh_token: string(reply, "refreshToken").map(|s| Zeroizing::new(s.to_owned())),
     })
+}
+
+/// A non-empty string field of a reply.
+fn string<'a>(reply: &'a Value, name: &str) -> Option<&'a str> {
+    reply
+        .get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// A positive whole number of seconds of a reply.
+fn seconds(reply: &Value, name: &str) -> Option<Duration> {
+    reply
+        .get(name)
+        .and_then(Value::as_u64)
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs)
 }
 
 /// A client registration (`RegisterClient`).
@@ -146,10 +151,7 @@ pub(crate) async fn register_client(
     }
     let mut reply = endpoint.json(&response)?;
     let field = |name: &str| {
-        reply
-            .get(name)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
+        string(&reply, name)
             .map(str::to_owned)
             .ok_or_else(|| endpoint.missing(name))
     };
@@ -209,13 +211,7 @@ pub(crate) async fn start_device_authorization(
         ));
     }
     let mut reply = endpoint.json(&response)?;
-    let field = |name: &str| {
-        reply
-            .get(name)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let field = |name: &str| string(&reply, name).map(str::to_owned);
     let authorization = (|| {
         Ok(Authorization {
             device_code: Zeroizing::new(
@@ -225,13 +221,8 @@ pub(crate) async fn start_device_authorization(
             verification_uri: field("verificationUri")
                 .ok_or_else(|| endpoint.missing("verificationUri"))?,
             verification_uri_complete: field("verificationUriComplete"),
-            expires_in: Duration::from_secs(
-                reply
-                    .get("expiresIn")
-                    .and_then(Value::as_u64)
-                    .filter(|s| *s > 0)
-                    .ok_or_else(|| endpoint.missing("expiresIn"))?,
-            ),
+            expires_in: seconds(&reply, "expiresIn")
+                .ok_or_else(|| endpoint.missing("expiresIn"))?,
             interval: reply
                 .get("interval")
                 .and_then(Value::as_u64)

@@ -189,7 +189,7 @@ impl SsoToken {
         expires_at: Timestamp,
         refresh_token: Option<&str>,
     ) {
-        let expires_at = Timestamp::from_second(expires_at.as_second()).unwrap_or(expires_at);
+        let expires_at = whole_seconds(expires_at);
         self.replace("accessToken", access_token);
         self.replace("expiresAt", &expires_at.to_string());
         self.expires_at = expires_at;
@@ -214,6 +214,16 @@ impl SsoToken {
         let _ = serde_json::to_writer(&mut *text, &self.doc);
         text
     }
+}
+
+/// `at` without its fraction of a second: what botocore's `%Y-%m-%dT%H:%M:%SZ` writes.
+pub(crate) fn whole_seconds(at: Timestamp) -> Timestamp {
+    Timestamp::from_second(at.as_second()).unwrap_or(at)
+}
+
+/// A `Duration` as jiff's signed one, saturating.
+pub(crate) fn signed(duration: std::time::Duration) -> jiff::SignedDuration {
+    jiff::SignedDuration::try_from(duration).unwrap_or(jiff::SignedDuration::MAX)
 }
 
 /// Counts what is written.

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use creds_core::{CredentialsError, ProviderConfig, REDACTED};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -16,7 +16,7 @@ use crate::NAME;
 use crate::http::Endpoint;
 use crate::oidc::{self, CreateTokenError};
 use crate::session::SsoSession;
-use crate::token::SsoToken;
+use crate::token::{SsoToken, signed};
 
 /// A token with less than this left is refreshed: the JavaScript SDK's 5 minutes.
 pub const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
@@ -386,10 +386,6 @@ impl State {
         }
         Ok(true)
     }
-}
-
-fn signed(duration: Duration) -> SignedDuration {
-    SignedDuration::try_from(duration).unwrap_or(SignedDuration::MAX)
 }
 
 /// What to run to sign in again.
