@@ -8,7 +8,6 @@
 //! sections of one name are merged in file order, files in precedence order, and a
 //! config file's `[default]` sections count only when it has no `[profile default]`.
 
-use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -20,7 +19,10 @@ use crate::profile::scan::{Event, scan};
 use crate::{CredentialsError, Location};
 
 /// No section: the end of a chain.
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
+
+/// How many sections share one lazily made block of merged profiles.
+const BLOCK: usize = 64;
 
 /// The files, their kept sections, the table that finds them by name, and the warnings.
 #[derive(Debug, Clone)]
@@ -28,6 +30,10 @@ pub(crate) struct Index {
     files: Vec<File>,
     sections: Vec<Section>,
     names: NameTable,
+    /// The merged profiles, once asked for, by head section: one slot per [`BLOCK`]
+    /// sections, whose block is made at the first lookup in it. A slot per section
+    /// would add 16 bytes to every one of 10,000 sections that nobody asks for.
+    merged: Vec<OnceLock<Box<[OnceLock<Profile>]>>>,
     warnings: Vec<Warning>,
 }
 
@@ -41,37 +47,43 @@ struct File {
     text: Arc<String>,
 }
 
-/// A kept section. The first section of a name (the one the table holds) is the head
-/// of a chain through `next` of every section of that name, in merge order.
+/// A kept section, in 32 bytes: a 10,000-profile file has as many, and every page of
+/// them is a page fault in a process that starts, looks up one profile and exits.
+/// Offsets are `u32`, so a file must be under 4 GiB ([`MAX_TEXT`]). The first section
+/// of a name (the one the table holds) is the head of a chain through `next` of every
+/// section of that name, in merge order.
 #[derive(Debug, Clone)]
 struct Section {
-    /// Which of the index's files.
-    file: usize,
-    target: Target,
-    /// The hash of the target and name, kept for growing the table.
-    hash: u64,
-    /// The name, in the file's text.
-    name: Range<usize>,
+    /// Where the name starts in the file's text, and its length.
+    name_start: u32,
+    name_len: u32,
+    /// From the start of the header's line to the start of the next header's.
+    text_start: u32,
+    text_end: u32,
     /// The header's line.
     line: u32,
-    /// From the start of the header's line to the start of the next header's.
-    text: Range<usize>,
     /// The next section of the same name, or `NONE`.
-    next: usize,
+    next: u32,
     /// In a head, the chain's last section (where the next one is linked); else `NONE`.
-    last: usize,
-    /// In a head, the chain's sections merged, once asked for.
-    merged: OnceLock<Box<Profile>>,
+    last: u32,
+    /// Which of the index's files.
+    file: u8,
+    target: Target,
 }
+
+/// The largest text the index takes: its offsets are `u32`.
+const MAX_TEXT: usize = u32::MAX as usize;
+
+const _: () = assert!(std::mem::size_of::<Section>() == 32);
 
 /// What one file's pass remembers across its sections.
 struct FileState {
     kind: FileKind,
     /// The kept section being read.
-    current: Option<usize>,
+    current: Option<u32>,
     /// The config file's `[default]` sections, linked at the end of the file if no
     /// `[profile default]` overrides them.
-    plain_defaults: Vec<usize>,
+    plain_defaults: Vec<u32>,
     prefixed_default: bool,
 }
 
@@ -102,26 +114,51 @@ impl Index {
                     .min(text.len() / 16)
             })
             .sum();
+        if sources.len() > usize::from(u8::MAX) {
+            return Err(CredentialsError::invalid_config(
+                rules::PROVIDER,
+                format!(
+                    "{} shared files given at once; at most {} are read together",
+                    sources.len(),
+                    u8::MAX
+                ),
+            ));
+        }
         let mut index = Index {
             files: Vec::with_capacity(sources.len()),
             sections: Vec::with_capacity(sections),
             names: NameTable::with_capacity(sections),
+            merged: Vec::new(),
             warnings: Vec::new(),
         };
         for (kind, path, text) in sources {
+            if text.len() > MAX_TEXT {
+                return Err(CredentialsError::invalid_config(
+                    rules::PROVIDER,
+                    format!(
+                        "{} is {} bytes, over the 4 GiB that a shared file may have; point at the right file",
+                        path.display(),
+                        text.len()
+                    ),
+                ));
+            }
             let file = File {
                 path: Arc::from(path),
                 text: Arc::new(text),
             };
             index.files.push(file.clone());
             index
-                .add_file(kind, index.files.len() - 1, &file.text)
+                // At most `u8::MAX` files, checked above.
+                .add_file(kind, (index.files.len() - 1) as u8, &file.text)
                 .map_err(|e| rules::ini_error(&file.path, &e))?;
         }
+        index.merged = (0..index.sections.len().div_ceil(BLOCK))
+            .map(|_| OnceLock::new())
+            .collect();
         Ok(index)
     }
 
-    fn add_file(&mut self, kind: FileKind, file: usize, text: &str) -> Result<(), IniError> {
+    fn add_file(&mut self, kind: FileKind, file: u8, text: &str) -> Result<(), IniError> {
         let mut state = FileState {
             kind,
             current: None,
@@ -146,15 +183,14 @@ impl Index {
             if let Some(&first) = state.plain_defaults.first() {
                 self.warn(
                     file,
-                    self.sections[first].line,
+                    self.sections[first as usize].line,
                     rules::ignored_plain_default(),
                 );
             }
         } else {
             for section in state.plain_defaults {
-                let section_mut = &mut self.sections[section];
+                let section_mut = &mut self.sections[section as usize];
                 section_mut.target = Target::Profile;
-                section_mut.hash = hash_name(Target::Profile as u8, b"default");
                 self.link(section);
             }
         }
@@ -166,32 +202,34 @@ impl Index {
     fn open_section(
         &mut self,
         state: &mut FileState,
-        file: usize,
+        file: u8,
         text: &str,
         header: &str,
         line: u32,
         start: usize,
     ) {
+        // Every offset is under `MAX_TEXT`, checked before the scan.
         if let Some(current) = state.current.take() {
-            self.sections[current].text.end = start;
+            self.sections[current as usize].text_end = start as u32;
         }
         let (target, name) = match rules::section_target(state.kind, header) {
             Ok(found) => found,
             Err(message) => return self.warn(file, line, message),
         };
         let name_start = offset_in(text, name);
+        // Fewer sections than bytes, so under `MAX_TEXT` too.
+        let section = self.sections.len() as u32;
         self.sections.push(Section {
-            file,
-            target,
-            hash: hash_name(target as u8, name.as_bytes()),
-            name: name_start..name_start + name.len(),
+            name_start: name_start as u32,
+            name_len: name.len() as u32,
+            text_start: start as u32,
+            text_end: text.len() as u32,
             line,
-            text: start..text.len(),
             next: NONE,
             last: NONE,
-            merged: OnceLock::new(),
+            file,
+            target,
         });
-        let section = self.sections.len() - 1;
         state.current = Some(section);
         match target {
             Target::PlainDefault => state.plain_defaults.push(section),
@@ -204,29 +242,33 @@ impl Index {
     }
 
     /// Makes a section the head of its name's chain, or the chain's last link.
-    fn link(&mut self, section: usize) {
+    fn link(&mut self, section: u32) {
         let (sections, files) = (&self.sections, &self.files);
-        let (target, hash) = (sections[section].target, sections[section].hash);
-        let name = name_of(files, &sections[section]);
+        let this = &sections[section as usize];
+        let target = this.target;
+        let name = name_of(files, this);
+        let hash_of = |s: usize| hash_of(files, &sections[s]);
         let same_name = |other: usize| {
             let other = &sections[other];
             other.target == target && name_of(files, other) == name
         };
-        match self
-            .names
-            .find_or_insert(hash, section, same_name, |s| sections[s].hash)
-        {
+        match self.names.find_or_insert(
+            hash_of(section as usize),
+            section as usize,
+            same_name,
+            hash_of,
+        ) {
             Some(head) => {
                 let last = self.sections[head].last;
-                self.sections[last].next = section;
+                self.sections[last as usize].next = section;
                 self.sections[head].last = section;
             }
-            None => self.sections[section].last = section,
+            None => self.sections[section as usize].last = section,
         }
     }
 
-    fn warn(&mut self, file: usize, line: u32, message: String) {
-        let location = Location::in_file(&self.files[file].path, line);
+    fn warn(&mut self, file: u8, line: u32, message: String) {
+        let location = Location::in_file(&self.files[usize::from(file)].path, line);
         self.warnings.push(Warning { location, message });
     }
 
@@ -271,20 +313,20 @@ impl Index {
     }
 
     fn merged(&self, head: usize) -> &Profile {
-        self.sections[head]
-            .merged
-            .get_or_init(|| Box::new(self.merge(head)))
+        let block =
+            self.merged[head / BLOCK].get_or_init(|| (0..BLOCK).map(|_| OnceLock::new()).collect());
+        block[head % BLOCK].get_or_init(|| self.merge(head))
     }
 
     /// Parses and merges the chain of sections that starts at `head`.
     fn merge(&self, head: usize) -> Profile {
         let first = &self.sections[head];
-        let location = Location::in_file(&self.files[first.file].path, first.line);
+        let location = Location::in_file(&self.files[usize::from(first.file)].path, first.line);
         let mut profile = Profile::new(self.name(head), location);
-        let mut at = head;
+        let mut at = head as u32;
         while at != NONE {
-            self.read_section(at, &mut profile);
-            at = self.sections[at].next;
+            self.read_section(at as usize, &mut profile);
+            at = self.sections[at as usize].next;
         }
         profile
     }
@@ -292,8 +334,11 @@ impl Index {
     /// Sets one section's properties in a profile, as the eager model does.
     fn read_section(&self, section: usize, profile: &mut Profile) {
         let section = &self.sections[section];
-        let file = &self.files[section.file];
-        let text = file.text.get(section.text.clone()).unwrap_or_default();
+        let file = &self.files[usize::from(section.file)];
+        let text = file
+            .text
+            .get(section.text_start as usize..section.text_end as usize)
+            .unwrap_or_default();
         let mut items = Items::section(text, section.line);
         // The section's own header.
         let _ = items.next();
@@ -326,11 +371,19 @@ impl Index {
     }
 }
 
+/// The hash of a section's target and name, as the table keys it. Not kept in the
+/// section: the table asks for it again only when it grows, which the room made for
+/// every `[` of the files makes rare.
+fn hash_of(files: &[File], section: &Section) -> u64 {
+    hash_name(section.target as u8, name_of(files, section).as_bytes())
+}
+
 /// A section's name, in its file's text.
 fn name_of<'a>(files: &'a [File], section: &Section) -> &'a str {
-    files[section.file]
+    let start = section.name_start as usize;
+    files[usize::from(section.file)]
         .text
-        .get(section.name.clone())
+        .get(start..start + section.name_len as usize)
         .unwrap_or_default()
 }
 
