@@ -124,6 +124,8 @@
 //! advisory refresh that callers do not wait for, then a mandatory one that they do)
 //! with the JavaScript SDK v3's five minutes as the advisory default; aws-config
 //! refreshes only 10 seconds before expiry, which leaves no room for a slow source. The files follow the cross-SDK parser suite.
+// docs.rs labels each item that a feature gates with that feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use inventory;
 

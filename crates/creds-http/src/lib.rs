@@ -154,6 +154,8 @@
 //!   silently bypassed.
 //! - **`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`** other than `true`/`false` is an error,
 //!   as in Go v2 and JavaScript v3 (botocore treats it as false).
+// docs.rs labels each item that a feature gates with that feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 mod client;

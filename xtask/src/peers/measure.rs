@@ -20,7 +20,6 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::results::Results;
-use creds_bench::generate_config;
 
 /// Fake keys of AWS's documentation: they open nothing.
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -141,9 +140,9 @@ impl Work {
         )
         .map_err(io)?;
         let big_config = root.join("config-10k");
-        std::fs::write(&big_config, generate_config(10_000)).map_err(io)?;
+        generate_config(10_000, &big_config)?;
         let mid_config = root.join("config-1k");
-        std::fs::write(&mid_config, generate_config(1_000)).map_err(io)?;
+        generate_config(1_000, &mid_config)?;
         Ok(Work {
             root: root.to_path_buf(),
             empty_home,
@@ -573,4 +572,23 @@ impl Silent {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.thread.join();
     }
+}
+
+/// Writes a config of `profiles` generated profiles (`creds_bench::generate_config`, run
+/// as the bench crate's `generate-config` program).
+fn generate_config(profiles: usize, path: &Path) -> Result<(), String> {
+    crate::run(
+        crate::cargo()
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "creds-bench",
+                "--bin",
+                "generate-config",
+                "--",
+            ])
+            .arg(profiles.to_string())
+            .arg(path),
+    )
 }
