@@ -1070,7 +1070,9 @@ fn serve_load_check(paths: &Paths<'_>, isolation: Isolation) -> Result<(String, 
 }
 
 /// The venv's python, with the peers of [`REQUIREMENTS`] installed (once: a marker
-/// holds the file it was installed from).
+/// holds the file it was installed from). A venv made elsewhere and moved or copied
+/// here is made again: its scripts (`moto_server`) name the python of the directory it
+/// was made in, which may be gone.
 fn install_python(work: &Path, root: &Path) -> Result<PathBuf, String> {
     let venv = work.join("venv");
     let python = venv.join("bin/python");
@@ -1079,7 +1081,19 @@ fn install_python(work: &Path, root: &Path) -> Result<PathBuf, String> {
     let pins = std::fs::read_to_string(&requirements)
         .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(pins.as_str()) {
-        return Ok(python);
+        // `#!<python>`, or for a long path pip's `#!/bin/sh` then `'''exec' "<python>" ...`.
+        let script = std::fs::read_to_string(venv.join("bin/moto_server")).unwrap_or_default();
+        let ours = python.display().to_string();
+        if script.lines().take(2).any(|line| line.contains(&ours)) {
+            return Ok(python);
+        }
+        eprintln!(
+            "xtask: {} was made in another directory (its scripts name another python): \
+             making it again",
+            venv.display()
+        );
+        std::fs::remove_dir_all(&venv)
+            .map_err(|e| format!("cannot remove {}: {e}", venv.display()))?;
     }
     crate::run_within(
         Command::new("python3").args(["-m", "venv"]).arg(&venv),
