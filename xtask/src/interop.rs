@@ -54,6 +54,14 @@
 //!   JavaScript SDK keys it), then shared with the JavaScript SDK's `cache` both ways;
 //!   and a pool id without a region, refused by both (by creds as invalid
 //!   configuration, before any request);
+//! - real S3 clients over the creds adapters ([`clients::checks`]): `aws-sdk-s3` with
+//!   `creds-aws-sdk` and `object_store` with `creds-object-store`, the programs of
+//!   `xtask/interop/clients/` (a workspace of its own, with its own lock file, built
+//!   into `target/interop/clients`), each putting an object on `moto_server`'s S3 and
+//!   getting it back with creds' default chain over a `role_arn` + `source_profile`
+//!   profile, assumed by moto's STS; moto's request recorder must show the `AssumeRole`
+//!   signed with the base profile's key and every S3 request signed with the session
+//!   key moto issued for the role, never the base key;
 //! - `creds serve` as the container-credentials endpoint ([`serve_checks`]):
 //!   botocore and the JavaScript SDK, with empty config files and
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI`, resolve what `creds export --profile P`
@@ -81,6 +89,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+mod clients;
 mod cognito;
 mod sso;
 mod sts;
@@ -144,8 +153,8 @@ struct Check {
     expect: &'static str,
 }
 
-/// The task: builds `creds` and creds-cognito's `cognito_pool` example, installs the
-/// peers, runs every check in a temp home.
+/// The task: builds `creds`, creds-cognito's `cognito_pool` example and the S3
+/// clients, installs the peers, runs every check in a temp home.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
     let target = crate::target_dir(root);
     let work = target.join("interop");
@@ -169,6 +178,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     )?;
     let creds = target.join("debug/creds");
     let cognito_pool = target.join("debug/examples/cognito_pool");
+    let clients = clients::build(root, &work)?;
     let python = install_python(&work, root)?;
     let node_dir = install_node(&work, root)?;
     let scripts = root.join("xtask/interop");
@@ -191,6 +201,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         home: &home,
         creds: &creds,
         cognito_pool: &cognito_pool,
+        clients: &clients,
         python: &python,
         node_dir: &node_dir,
         scripts: &scripts,
@@ -208,11 +219,14 @@ struct Paths<'a> {
     creds: &'a Path,
     /// creds-cognito's `cognito_pool` example.
     cognito_pool: &'a Path,
+    /// The directory of the S3 clients' programs ([`clients::build`]).
+    clients: &'a Path,
     /// The venv's python.
     python: &'a Path,
     /// The npm prefix with `js_creds.mjs` and `js_cognito.mjs`.
     node_dir: &'a Path,
-    /// `xtask/interop/`: `botocore_creds.py`, `fingerprint.py` and `sso_server.py`.
+    /// `xtask/interop/`: `botocore_creds.py`, `fingerprint.py`, `sso_server.py` and
+    /// `s3_requests.py`.
     scripts: &'a Path,
 }
 
@@ -324,6 +338,9 @@ fn run_checks(paths: &Paths<'_>, isolation: Isolation) -> Result<(), String> {
         .into_iter()
         .for_each(&mut record);
     cognito::checks(paths, isolation)?
+        .into_iter()
+        .for_each(&mut record);
+    clients::checks(paths, isolation)?
         .into_iter()
         .for_each(&mut record);
     serve_checks(paths, isolation)?
