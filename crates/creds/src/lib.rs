@@ -75,8 +75,15 @@
 //! `fromTemporaryCredentials`, `fromWebToken`, `fromTokenFile`, `fromSSO`,
 //! `fromLoginCredentials`, `fromCognitoIdentityPool`, `fromCognitoIdentity` and
 //! `createCredentialChain`.
+//!
+//! # Writing a provider
+//!
+//! A crate of your own can add a source to the default chain, a kind of profile or a
+//! `credential_source`, without a change here: see the guide for provider authors,
+//! [`guide::authors`].
 
 mod default_chain;
+pub mod guide;
 
 pub use creds_core as core;
 pub use creds_core::{
