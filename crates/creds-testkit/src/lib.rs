@@ -12,6 +12,7 @@
 //! - [`refused_port`]: a port where nothing listens.
 //! - [`TempHome`]: a home directory with `.aws/config` and `.aws/credentials`,
 //!   removed on drop.
+//! - [`ScriptedProvider`]: a credentials provider answering scripted outcomes in turn.
 //! - [`ManualClock`] (from `creds-core`) and [`clock_at`].
 //!
 //! # Example
@@ -43,6 +44,7 @@ mod logs;
 mod net;
 mod record;
 mod reply;
+mod scripted;
 mod secrets;
 mod server;
 
@@ -53,6 +55,7 @@ pub use logs::{capture_logs, captured_logs};
 pub use net::{refused_port, refused_url};
 pub use record::RecordedRequest;
 pub use reply::Reply;
+pub use scripted::ScriptedProvider;
 pub use secrets::{assert_no_secret, expect_credentials, expect_error};
 pub use server::{Route, TestServer};
 
