@@ -4,7 +4,7 @@
 //!   network namespace where `unshare -n` works (else plainly, saying so). Extra
 //!   arguments go to `cargo test`.
 //! - `deps`: counts the distinct crates of `creds` per feature set and fails when a
-//!   budget is exceeded.
+//!   budget is exceeded or the facade's feature table gives another count.
 //! - `fuzz [SECONDS]`: builds the fuzz targets; with SECONDS, runs each that long
 //!   (needs cargo-fuzz).
 //! - `bench-peers [--skip-builds] [--runs N] [--keep]`: measures `creds` against
@@ -310,11 +310,71 @@ fn deps() -> Result<(), String> {
             ));
         }
     }
+    over.extend(stale_feature_docs()?);
     if over.is_empty() {
         Ok(())
     } else {
         Err(over.join("; "))
     }
+}
+
+/// The features of `creds` whose crate count its docs give, each counted alone.
+const FEATURES: &[&str] = &[
+    "env",
+    "profile",
+    "process",
+    "container",
+    "imds",
+    "sts",
+    "sso",
+    "login",
+    "cognito",
+];
+
+/// Recounts each feature of `creds` alone, the default features and all of them, and
+/// returns a complaint for every figure of the facade's docs (`crates/creds/src/lib.rs`)
+/// that no longer matches.
+fn stale_feature_docs() -> Result<Vec<String>, String> {
+    let path = workspace_root().join("crates/creds/src/lib.rs");
+    let docs = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut stale = Vec::new();
+    for feature in FEATURES {
+        let (crates, _) = crate_set(&["--no-default-features", "--features", feature])?;
+        println!("creds, feature {feature} alone: {} crates", crates.len());
+        let row = docs
+            .lines()
+            .find(|line| line.starts_with(&format!("//! | `{feature}`")));
+        let documented = row
+            .and_then(|row| row.trim_end().strip_suffix('|'))
+            .and_then(|row| row.rsplit('|').next())
+            .map(str::trim);
+        if documented != Some(crates.len().to_string().as_str()) {
+            stale.push(format!(
+                "the feature table of {} gives {} crates for `{feature}` alone, cargo tree \
+                 counts {}",
+                path.display(),
+                documented.unwrap_or("no count"),
+                crates.len()
+            ));
+        }
+    }
+    let (default, _) = crate_set(&[])?;
+    let (all, _) = crate_set(&["--all-features"])?;
+    let sentence = format!(
+        "come to {} crates, all features to {}",
+        default.len(),
+        all.len()
+    );
+    // The sentence may be wrapped at any of its spaces.
+    let flat = docs.replace("\n//! ", " ");
+    if !flat.contains(&sentence) {
+        stale.push(format!(
+            "the docs of {} should say the default features \"{sentence}\"",
+            path.display()
+        ));
+    }
+    Ok(stale)
 }
 
 fn fuzz(seconds: Option<&str>) -> Result<(), String> {

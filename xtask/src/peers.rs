@@ -127,7 +127,10 @@ pub(crate) fn bench_peers(args: &[String]) -> Result<(), String> {
     results.set("total_s", format!("{:.0}", started.elapsed().as_secs_f64()));
 
     let out = root.join("bench/RESULTS.md");
-    let text = report::render(&results);
+    let mut text = report::render(&results);
+    if let Ok(old) = std::fs::read_to_string(&out) {
+        text.push_str(hand_measured(&old));
+    }
     std::fs::write(&out, &text).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{}", report::summary(&results));
     println!("wrote {} in {} s", out.display(), results.get("total_s"));
@@ -367,4 +370,31 @@ fn size(bin: &Path, key: &str, work: &Path, results: &mut Results) -> Result<(),
     crate::run(Command::new("strip").arg(&copy))?;
     results.set(&format!("size.{key}.stripped_bytes"), len(&copy)?);
     Ok(())
+}
+
+/// The line of `bench/RESULTS.md` after which its sections were measured by hand (the
+/// weight of whole programs with the SDK's clients, too slow to build at every run):
+/// a run of the harness writes its own sections and keeps these as they are.
+pub(crate) const HAND_MEASURED: &str =
+    "<!-- Measured by hand; `cargo xtask bench-peers` keeps everything below this line. -->";
+
+/// What of an earlier `bench/RESULTS.md` a new run keeps: from [`HAND_MEASURED`] on,
+/// or nothing when the file has no such line.
+fn hand_measured(old: &str) -> &str {
+    old.find(HAND_MEASURED).map_or("", |at| &old[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hand_measured_sections_are_kept() {
+        let old = format!("# Results\n\nold figures\n\n{HAND_MEASURED}\n\n## 8. By hand\n");
+        assert_eq!(
+            hand_measured(&old),
+            format!("{HAND_MEASURED}\n\n## 8. By hand\n")
+        );
+        assert_eq!(hand_measured("# Results\n\nno hand sections\n"), "");
+    }
 }

@@ -43,17 +43,34 @@
 //!
 //! # Features
 //!
-//! | feature | crate | source |
-//! | --- | --- | --- |
-//! | `env` (default) | `creds-env` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, ... |
-//! | `profile` (default) | `creds-profile` | `~/.aws/config` and `~/.aws/credentials`: static keys, role chains, and every kind of profile a linked crate handles |
-//! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) |
-//! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` |
-//! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off |
-//! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] |
-//! | `sso` (default) | `creds-sso` | IAM Identity Center: `sso_session` and legacy `sso_start_url` profiles (also as a role chain's `source_profile`), the aws CLI's token cache, SSO-OIDC refresh, [`from_sso`], the device login of `creds sso login` |
-//! | `login` (default) | `creds-login` | `aws login` sessions: `login_session` profiles, the cache in `~/.aws/login/cache` (or `AWS_LOGIN_CACHE_DIRECTORY`), Sign-In refresh with a DPoP proof (ECDSA P-256 from `ring`), [`from_login_credentials`] |
-//! | `cognito` | `creds-cognito` | Amazon Cognito identity pools and identities (`from_cognito_identity_pool`, `from_cognito_identity`): `GetId` and `GetCredentialsForIdentity`, logins given or fetched at every refresh, a store of identity ids; not in the default chain, as in every SDK |
+//! | feature | crate | source | crates alone |
+//! | --- | --- | --- | --- |
+//! | `env` (default) | `creds-env` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, ... | 16 |
+//! | `profile` (default) | `creds-profile` | `~/.aws/config` and `~/.aws/credentials`: static keys, role chains, and every kind of profile a linked crate handles | 16 |
+//! | `process` (default) | `creds-process` | `credential_process` profiles, and any program that prints credentials ([`from_process`]) | 21 |
+//! | `container` (default) | `creds-container` | ECS and EKS container endpoints (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), any credentials URL ([`from_http`]), `credential_source = EcsContainer` | 45 |
+//! | `imds` (default) | `creds-imds` | EC2 instance metadata: IMDSv2 with IMDSv1 fallback, static stability ([`from_instance_metadata`]), `credential_source = Ec2InstanceMetadata`; `AWS_EC2_METADATA_DISABLED=true` turns it off | 45 |
+//! | `sts` (default) | `creds-sts` | STS: every `role_arn` hop of a profile (MFA, `external_id`, `duration_seconds`), `web_identity_token_file` profiles, `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN` (EKS), [`from_temporary_credentials`], [`from_web_token`], [`from_token_file`] | 46 |
+//! | `sso` (default) | `creds-sso` | IAM Identity Center: `sso_session` and legacy `sso_start_url` profiles (also as a role chain's `source_profile`), the aws CLI's token cache, SSO-OIDC refresh, [`from_sso`], the device login of `creds sso login` | 45 |
+//! | `login` (default) | `creds-login` | `aws login` sessions: `login_session` profiles, the cache in `~/.aws/login/cache` (or `AWS_LOGIN_CACHE_DIRECTORY`), Sign-In refresh with a DPoP proof (ECDSA P-256 from `ring`), [`from_login_credentials`] | 45 |
+//! | `cognito` | `creds-cognito` | Amazon Cognito identity pools and identities (`from_cognito_identity_pool`, `from_cognito_identity`): `GetId` and `GetCredentialsForIdentity`, logins given or fetched at every refresh, a store of identity ids; not in the default chain, as in every SDK | 45 |
+//!
+//! The last column counts the distinct crates of `cargo tree -p creds -e normal
+//! --no-default-features --features F`, this one and `creds-core` included. With no
+//! feature, the tree is 15 crates: `creds`, `creds-core` and what the core is made of
+//! (tokio without its drivers, jiff, nom, memchr, inventory, tracing, zeroize and a few
+//! small ones). What each feature adds to them:
+//!
+//! - `env`, `profile`: their own crate, nothing else (17 crates for both).
+//! - `process`: its crate and serde_json (+6).
+//! - `container`, `imds`, `sts`, `sso`, `login`, `cognito`: their own crate on top of
+//!   `creds-http`, the one HTTP client they share (hyper, rustls with ring, the
+//!   platform's roots, tokio's net driver). The first of them adds 30 crates; each one
+//!   more adds only its own crate, and `sts` also its XML reader, quick-xml.
+//! - The default features come to 53 crates, all features to 54 (aws-config 1.13 is
+//!   142, counted the same way).
+//!
+//! `cargo xtask deps` recounts these and fails when this table is out of date.
 //!
 //! # The default chain
 //!
