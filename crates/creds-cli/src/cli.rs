@@ -97,8 +97,9 @@ pub(crate) enum SsoCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct SsoSessionArgs {
-    /// The [sso-session NAME] to use instead of the profile's.
-    #[arg(long, value_name = "NAME")]
+    /// The [sso-session NAME] to use instead of the profile's (not with --profile:
+    /// one would silently lose).
+    #[arg(long, value_name = "NAME", conflicts_with = "profile")]
     pub(crate) sso_session: Option<String>,
 }
 

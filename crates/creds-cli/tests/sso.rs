@@ -179,6 +179,22 @@ fn login_opens_the_browser_of_browser() {
 }
 
 #[test]
+fn a_profile_and_a_session_together_are_refused() {
+    for command in ["login", "logout"] {
+        let out = sso_home().run(
+            &["sso", command, "--profile", "dev", "--sso-session", "corp"],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("--sso-session") && stderr.contains("--profile"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn login_of_a_profile_without_sso_says_so() {
     let home = Home::new().with_files("[profile plain]\nregion = eu-west-1\n", "");
     let out = home.run(&["sso", "login", "--profile", "plain", "--no-browser"], &[]);

@@ -181,7 +181,7 @@ async fn each_refusal_says_what_to_do_even_while_the_credentials_are_valid() {
         ),
         (
             "INSUFFICIENT_PERMISSIONS",
-            "lacks the signin:CreateOAuth2Token permission",
+            "lacks the signin:CreateOAuth2Token permission that refreshing an `aws login` session needs: have it granted, then run `aws login --profile dev` again",
         ),
         (
             "AUTHCODE_EXPIRED",

@@ -181,6 +181,21 @@ async fn a_key_set_in_the_profile_and_the_session_must_agree() {
             .contains("sso_region is \"us-east-2\" in profile 'dev'"),
         "{error}"
     );
+    let scopes = session_config(
+        "http://127.0.0.1:9",
+        "sso_registration_scopes = sso:account:access,codewhisperer:completions\n",
+    );
+    let config = world(&[(CONFIG, &scopes)], &[], &clock);
+    let error = expect_error(profile(&config, "dev").provide_credentials().await, SECRETS);
+    assert_eq!(error.kind(), ErrorKind::InvalidConfig);
+    assert!(
+        error.to_string().contains(
+            "sso_registration_scopes is \"sso:account:access,codewhisperer:completions\" in \
+             profile 'dev' (at /home/me/.aws/config:6) but \"sso:account:access\" in \
+             [sso-session my-sso] (at /home/me/.aws/config:10)"
+        ),
+        "{error}"
+    );
     // The same value in both is fine (botocore's rule).
     let same = session_config("http://127.0.0.1:9", "sso_region = eu-west-1\n");
     let config = world(&[(CONFIG, &same)], &[], &clock);

@@ -396,6 +396,15 @@ fn judge_all(text: &str) -> Vec<Judged> {
             "{writer_calls} refresh by {writer}, {total} in all; the unknown field {field} by {writer}"
         );
         let expect = format!("ASIA{tag}1");
+        // Every reader must use the token the writer left: an SDK that refuses it is
+        // not a disagreement to record but a file that tool cannot read.
+        for (who, seen) in [("creds", &ours), ("botocore", &boto), ("js", &js)] {
+            if !matches!(seen, Seen::Resolved { key, .. } if *key == expect) {
+                problems.push(format!(
+                    "{who} did not resolve {expect} from the token {writer} wrote"
+                ));
+            }
+        }
         judged.push(judged_with(
             name,
             &expect,
