@@ -503,6 +503,34 @@ mod imds {
         );
     }
 
+    /// An SSO or `aws login` profile that fails (here: nobody signed in) is an error
+    /// of its own, not "not configured": the chain must stop there, and never hand a
+    /// laptop's user the instance role of whatever machine answers as metadata.
+    #[cfg(all(feature = "sso", feature = "login"))]
+    #[test]
+    fn a_failing_sso_or_login_profile_never_falls_through_to_instance_metadata() {
+        let server = imds();
+        let url = server.url();
+        let config_file = "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\n\
+             sso_role_name = ReadOnly\n[sso-session corp]\n\
+             sso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+             [profile login]\nlogin_session = arn:aws:iam::123456789012:user/me\nregion = eu-west-1\n";
+        for (profile, says) in [("sso", "creds sso login"), ("login", "aws login")] {
+            let config = ProviderConfig::empty()
+                .with_env(Env::from_pairs([
+                    ("HOME", "/home/me"),
+                    ("AWS_PROFILE", profile),
+                    ("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str()),
+                ]))
+                .with_fs(Fs::from_files([("/home/me/.aws/config", config_file)]));
+            let chain = creds::DefaultChain::builder().config(config).build();
+            let err = block_on_io(chain.provide_credentials()).unwrap_err();
+            assert_ne!(err.kind(), ErrorKind::NotConfigured, "{profile}: {err}");
+            assert!(err.to_string().contains(says), "{profile}: {err}");
+        }
+        assert_eq!(server.connection_count(), 0, "instance metadata was asked");
+    }
+
     #[test]
     fn js_style_from_instance_metadata() {
         let server = imds();
