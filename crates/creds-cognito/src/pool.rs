@@ -249,7 +249,10 @@ impl CognitoIdentityPoolProvider {
         let inner = &*self.inner;
         let mut identity = inner.identity.lock().await;
         if let Some((id, got)) = identity.as_ref() {
-            return Ok((id.clone(), *got < started));
+            // `got` is the count of `GetId` calls once this id's had returned: at most
+            // `started` when an earlier fetch got it (equal if it was the last), 0 when
+            // the store gave it.
+            return Ok((id.clone(), *got <= started));
         }
         let stored = inner
             .key

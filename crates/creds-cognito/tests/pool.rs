@@ -260,8 +260,64 @@ async fn a_kept_id_that_cognito_rejects_is_dropped_and_got_again_once() {
             .contains("check the pool id and the region"),
         "{failed}"
     );
+    // Cognito's own words are kept.
+    assert!(
+        failed.to_string().contains("Identity not found"),
+        "{failed}"
+    );
     assert_eq!(calls(&server, GET_CREDENTIALS).len(), 2);
     assert_eq!(calls(&server, GET_ID).len(), 1);
+}
+
+/// In a provider that lives on, an id that worked at one refresh and is rejected at a
+/// later one (the identity deleted, the pool's logins changed) is kept from before that
+/// fetch: it is dropped and got again, whether `GetId` or the store gave it.
+#[tokio::test]
+async fn an_id_rejected_at_a_later_refresh_is_dropped_and_got_again() {
+    for code in ["ResourceNotFoundException", "NotAuthorizedException"] {
+        for from_store in [false, true] {
+            let case = format!("{code}, id from the store: {from_store}");
+            let server = TestServer::start().await;
+            let key = format!("aws:cognito-identity-credentials:{POOL}:ANONYMOUS");
+            let store = Arc::new(MemoryStore::new());
+            if from_store {
+                store.set(&key, IDENTITY);
+                get_id(&server, identity(OTHER_IDENTITY));
+            } else {
+                get_id(&server, identity(IDENTITY)).then(identity(OTHER_IDENTITY));
+            }
+            get_credentials(
+                &server,
+                credentials(IDENTITY, "ASIAFIRST", json!(1_780_272_000)),
+            )
+            .then(error(400, code, "Identity rejected"))
+            .then(credentials(
+                OTHER_IDENTITY,
+                "ASIASECOND",
+                json!(1_780_272_000),
+            ));
+            let provider = CognitoIdentityPoolProvider::builder(POOL)
+                .config(config(&server, &[]))
+                .store(store.clone())
+                .build();
+            let first = provider.provide_credentials().await.unwrap();
+            assert_eq!(first.access_key_id(), "ASIAFIRST", "{case}");
+            let second = provider.provide_credentials().await.unwrap();
+            assert_eq!(second.access_key_id(), "ASIASECOND", "{case}");
+            let asked: Vec<Value> = calls(&server, GET_CREDENTIALS)
+                .iter()
+                .map(|b| b["IdentityId"].clone())
+                .collect();
+            assert_eq!(
+                asked,
+                [json!(IDENTITY), json!(IDENTITY), json!(OTHER_IDENTITY)],
+                "{case}"
+            );
+            let get_ids = if from_store { 1 } else { 2 };
+            assert_eq!(calls(&server, GET_ID).len(), get_ids, "{case}");
+            assert_eq!(store.get(&key).as_deref(), Some(OTHER_IDENTITY), "{case}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,11 +429,13 @@ async fn bad_input_gets_clear_errors() {
             Reply::ok(vec![b' '; 1 << 20]),
             "is larger than the limit of 65536 bytes",
         ),
-        (Reply::ok("<html>"), "is not JSON"),
+        // A reply that echoes the login token sent: never shown.
+        (Reply::ok(format!("<html>{GOOGLE_TOKEN}")), "is not JSON"),
     ] {
         get_credentials(&server, reply);
         let provider = CognitoIdentityPoolProvider::builder(POOL)
             .config(config(&server, &[]))
+            .logins(Logins::new().token("accounts.google.com", GOOGLE_TOKEN))
             .build();
         let failed = expect_error(provider.provide_credentials().await, SECRETS);
         assert_eq!(failed.kind(), ErrorKind::Unavailable, "{failed}");

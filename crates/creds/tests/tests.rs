@@ -545,3 +545,89 @@ mod imds {
         let _: &creds::imds::EndpointMode = &creds::imds::EndpointMode::IpV4;
     }
 }
+
+#[cfg(feature = "cognito")]
+mod cognito {
+    //! The facade's Cognito entry points against a loopback Cognito Identity, and the
+    //! rule that Cognito never joins the default chain.
+
+    use super::*;
+    use creds_testkit::{Method, Reply, TestServer};
+
+    const POOL: &str = "eu-west-2:4a5b6c7d-0000-4000-8000-123456789abc";
+    const IDENTITY: &str = "eu-west-2:9f8e7d6c-1111-4111-8111-abcdefabcdef";
+    const SECRET: &str = "wJalrXUtnFEMI-FACADE-COGNITO-SECRET";
+
+    fn cognito() -> TestServer {
+        let server = TestServer::start_blocking();
+        server.route_with_header(
+            Method::POST,
+            "/",
+            "x-amz-target",
+            "AWSCognitoIdentityService.GetId",
+            Reply::ok(format!(r#"{{"IdentityId": "{IDENTITY}"}}"#)),
+        );
+        server.route_with_header(
+            Method::POST,
+            "/",
+            "x-amz-target",
+            "AWSCognitoIdentityService.GetCredentialsForIdentity",
+            Reply::ok(format!(
+                r#"{{"IdentityId": "{IDENTITY}", "Credentials": {{"AccessKeyId": "ASIAFACADECOGNITO",
+                    "SecretKey": "{SECRET}", "SessionToken": "t", "Expiration": 1780272000.5}}}}"#
+            )),
+        );
+        server
+    }
+
+    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn config(server: &TestServer) -> ProviderConfig {
+        let url = server.url();
+        ProviderConfig::empty().with_env(Env::from_pairs([
+            NO_IMDS,
+            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY", url.as_str()),
+        ]))
+    }
+
+    #[test]
+    fn js_style_from_cognito_identity_pool_and_from_cognito_identity() {
+        let server = cognito();
+        let pool = creds::from_cognito_identity_pool(POOL)
+            .config(config(&server))
+            .build();
+        let creds = block_on_io(pool.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAFACADECOGNITO");
+        assert_eq!(
+            creds.expiration().map(|t| t.as_millisecond()),
+            Some(1_780_272_000_500)
+        );
+        assert!(!format!("{creds:?}").contains(SECRET));
+
+        let known = creds::from_cognito_identity(IDENTITY)
+            .config(config(&server))
+            .build();
+        let creds = block_on_io(known.provide_credentials()).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAFACADECOGNITO");
+        // One GetId (the pool's), two GetCredentialsForIdentity.
+        assert_eq!(server.request_count(), 3);
+    }
+
+    #[test]
+    fn cognito_is_not_in_the_default_chain() {
+        let server = cognito();
+        assert!(!creds::linked_providers().contains(&"cognito"));
+        let chain = creds::DefaultChain::builder()
+            .config(config(&server))
+            .build();
+        let err = block_on_io(chain.provide_credentials()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NotConfigured, "{err}");
+        assert_eq!(server.connection_count(), 0);
+    }
+}
