@@ -82,6 +82,20 @@
 //! object_store = { version = "0.14", features = ["aws"] }
 //! ```
 //!
+//! A lighter build signs with ring, which creds' HTTP client already links (through
+//! rustls), instead of adding aws-lc-rs: object_store's `aws-base`, `reqwest` and
+//! `ring` features, reqwest with `rustls-no-provider`, and ring installed as the
+//! process's rustls provider (`rustls::crypto::ring::default_provider()
+//! .install_default()`) before the store is built. The S3 client of `cargo xtask
+//! interop` (`xtask/interop/clients/s3-object-store`) is built that way:
+//!
+//! ```toml
+//! [dependencies]
+//! object_store = { version = "0.14", default-features = false, features = ["aws-base", "reqwest", "ring"] }
+//! reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"] }
+//! rustls = { version = "0.23", default-features = false, features = ["ring"] }
+//! ```
+//!
 //! # Behaviour
 //!
 //! - **Every request** asks the provider (object_store keeps no credentials of its own
