@@ -15,7 +15,11 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// An AWS service as endpoint configuration names it: the suffix of its
 /// `AWS_ENDPOINT_URL_<SUFFIX>` variable and its key in a `[services]` section.
+///
+/// Its fields can be read; other crates build one with [`Service::new`] (it is
+/// `#[non_exhaustive]`, so that a field can be added without breaking them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Service {
     /// `STS` for `AWS_ENDPOINT_URL_STS`.
     pub env_suffix: &'static str,
