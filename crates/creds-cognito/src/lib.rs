@@ -87,4 +87,4 @@ pub use store::{FileStore, IdentityIdStore, MemoryStore};
 
 /// The providers' name, in errors, traces and
 /// [`Credentials::provider_name`](creds_core::Credentials::provider_name).
-pub const NAME: &str = "cognito";
+pub(crate) const NAME: &str = "cognito";

@@ -249,9 +249,9 @@ impl CognitoIdentityPoolProvider {
         let inner = &*self.inner;
         let mut identity = inner.identity.lock().await;
         if let Some((id, got)) = identity.as_ref() {
-            // `got` is the count of `GetId` calls once this id's had returned: at most
-            // `started` when an earlier fetch got it (equal if it was the last), 0 when
-            // the store gave it.
+            // `got` counts the `GetId` calls up to the one that gave this id: at most
+            // `started` when an earlier fetch made it (equal if it was the last one),
+            // 0 when the store gave the id.
             return Ok((id.clone(), *got <= started));
         }
         let stored = inner

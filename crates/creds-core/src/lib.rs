@@ -127,7 +127,12 @@
 // docs.rs labels each item that a feature gates with that feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The registry's collection crate, re-exported so that a provider crate submits with
+/// the same version creds collects with.
 pub use inventory;
+/// The date and time crate of every expiration and clock here ([`jiff::Timestamp`]),
+/// re-exported so that callers name the same version creds uses.
+pub use jiff;
 
 mod cache;
 mod chain;

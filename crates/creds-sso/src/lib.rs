@@ -102,4 +102,4 @@ pub use token_provider::{AccessToken, REFRESH_INTERVAL, REFRESH_WINDOW, SsoToken
 
 /// The provider's name, in errors, traces and
 /// [`Credentials::provider_name`](creds_core::Credentials::provider_name).
-pub const NAME: &str = "sso";
+pub(crate) const NAME: &str = "sso";
