@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 /// What a program is asked to do (its arguments).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
+    /// `exit`: return at once, the library untouched: what starting this program costs
+    /// (exec, the dynamic loader, std's start-up), the floor of its whole-process figures.
+    Exit,
     /// No argument, or `once`: resolve the default chain once and print the access key
     /// id (cold start, build and size comparisons).
     Once,
@@ -39,7 +42,7 @@ pub enum Mode {
 }
 
 /// The usage line of both programs.
-pub const USAGE: &str = "usage: PROGRAM [once | giveup | profile10k <config path> <profile> | cachehits <threads> <iters> [cache|alt]]";
+pub const USAGE: &str = "usage: PROGRAM [exit | once | giveup | profile10k <config path> <profile> | cachehits <threads> <iters> [cache|alt]]";
 
 impl Mode {
     /// Reads the mode from the process arguments.
@@ -52,6 +55,7 @@ impl Mode {
     pub fn parse(args: &[String]) -> Result<Mode, String> {
         let words: Vec<&str> = args.iter().map(String::as_str).collect();
         match words.as_slice() {
+            ["exit"] => Ok(Mode::Exit),
             [] | ["once"] => Ok(Mode::Once),
             ["giveup"] => Ok(Mode::GiveUp),
             ["profile10k", path, profile] => Ok(Mode::Profile10k {
@@ -138,6 +142,7 @@ mod tests {
     #[test]
     fn modes_parse() {
         assert_eq!(Mode::parse(&[]), Ok(Mode::Once));
+        assert_eq!(Mode::parse(&["exit".to_owned()]), Ok(Mode::Exit));
         assert_eq!(Mode::parse(&args(&["giveup"])), Ok(Mode::GiveUp));
         assert_eq!(
             Mode::parse(&args(&["cachehits", "2", "10", "alt"])),

@@ -311,6 +311,18 @@ fn cold_start(
         }
     }
     results.stats_ms("floor.true.ms", &floor);
+    // Each program's own floor: started and returning at once (`exit`), so that what
+    // its library does can be told from what being this binary costs.
+    let env = environment(&work.empty_home, Imds::Disabled, &[]);
+    let mut exits: Vec<Vec<Duration>> = vec![Vec::new(); programs.len()];
+    for _ in 0..runs {
+        for (p, program) in programs.iter().enumerate() {
+            exits[p].push(run(program, &["exit"], &env)?.wall);
+        }
+    }
+    for (p, program) in programs.iter().enumerate() {
+        results.stats_ms(&format!("floor.{}.exit.ms", program.key), &exits[p]);
+    }
     for (name, home, extra, expected) in scenarios {
         note(&format!(
             "cold start from {name}: {runs} runs of each program"

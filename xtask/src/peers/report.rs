@@ -263,9 +263,12 @@ fn missed_why(r: &Results, target: &str) -> String {
         ),
         "profile_wall" | "cold_wall" => format!(
             "a process that does nothing (`/bin/true`) took {:.2} ms here, the floor of any \
-             whole-process figure; creds' own work inside the process took {:.2} ms for \
-             10,000 profiles and {:.2} ms for one",
+             whole-process figure, and creds-min started and returning at once (`exit`, no \
+             library work) {:.2} ms (awsconfig-min {:.2} ms); creds' own work inside the \
+             process took {:.2} ms for 10,000 profiles and {:.2} ms for one",
             n("floor.true.ms.median"),
+            n("floor.creds.exit.ms.median"),
+            n("floor.aws.exit.ms.median"),
             n("profile10k.creds.ms.median"),
             n("cold.profile.creds.inproc_ms.median"),
         ),

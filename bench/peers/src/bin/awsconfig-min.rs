@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         }
     };
     match mode {
+        Mode::Exit => ExitCode::SUCCESS,
         Mode::Once => once(),
         Mode::GiveUp => give_up(),
         Mode::Profile10k { path, profile } => profile10k(path, &profile),

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         }
     };
     match mode {
+        Mode::Exit => ExitCode::SUCCESS,
         Mode::Once => once(),
         Mode::GiveUp => give_up(),
         Mode::Profile10k { path, profile } => {

@@ -200,6 +200,19 @@ fn cold_start(o: &mut String, r: &Results) {
             spread(r, &format!("cold.{key}.aws.inproc_ms"), "ms"),
         );
     }
+    let _ = writeln!(
+        o,
+        "| floor: the program started and returning at once (`exit`: exec, the dynamic \
+         loader, std's start-up, no library work) | {} | {} | {} | — | — |",
+        spread(r, "floor.creds.exit.ms", "ms"),
+        spread(r, "floor.aws.exit.ms", "ms"),
+        ratio(r, "floor.creds.exit.ms.median", "floor.aws.exit.ms.median"),
+    );
+    let _ = writeln!(
+        o,
+        "\nA process that does nothing at all (`/bin/true`) took {} here.",
+        spread(r, "floor.true.ms", "ms"),
+    );
     o.push('\n');
 }
 
