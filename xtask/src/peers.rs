@@ -129,7 +129,11 @@ pub(crate) fn bench_peers(args: &[String]) -> Result<(), String> {
     let out = root.join("bench/RESULTS.md");
     let mut text = report::render(&results);
     if let Ok(old) = std::fs::read_to_string(&out) {
-        text.push_str(hand_measured(&old));
+        let kept = hand_measured(&old);
+        if !kept.is_empty() {
+            text.push('\n');
+            text.push_str(kept);
+        }
     }
     std::fs::write(&out, &text).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{}", report::summary(&results));
