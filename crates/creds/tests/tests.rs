@@ -24,6 +24,17 @@ fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
         .block_on(f)
 }
 
+/// A runtime with its I/O and time drivers, for the sources that reach a loopback
+/// server.
+#[cfg(any(feature = "container", feature = "imds", feature = "cognito"))]
+fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
 #[test]
 fn every_enabled_feature_is_registered_in_order() {
     let mut expected = Vec::new();
@@ -346,14 +357,6 @@ mod container {
     const DOCUMENT: &str = r#"{"AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "wJalrXUtnFEMI-FACADE-CONTAINER-SECRET",
         "Token": "token", "Expiration": "2999-01-01T00:00:00Z"}"#;
 
-    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
     #[test]
     fn the_default_chain_reaches_a_full_uri() {
         let server = TestServer::start_blocking();
@@ -419,14 +422,6 @@ mod imds {
 
     const SECRET: &str = "wJalrXUtnFEMI-FACADE-IMDS-SECRET";
     const EXT: &str = "/latest/meta-data/iam/security-credentials-extended/";
-
-    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
 
     fn imds() -> TestServer {
         let server = TestServer::start_blocking();
@@ -578,14 +573,6 @@ mod cognito {
             )),
         );
         server
-    }
-
-    fn block_on_io<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     fn config(server: &TestServer) -> ProviderConfig {
