@@ -487,6 +487,11 @@ fn name_runs(text: &str) -> impl Iterator<Item = &str> {
 /// and property names; duplicate keys in any case; sub-properties and continuations;
 /// and now and then a line that is an error.
 fn merge_line() -> impl Strategy<Value = String> {
+    merge_line_weighted(40, 120)
+}
+
+/// A [`merge_line`] whose headers and properties have these weights (an error line 1).
+fn merge_line_weighted(headers: u32, properties: u32) -> impl Strategy<Value = String> {
     let header = prop_oneof![
         Just("[default]"),
         Just("[profile default]"),
@@ -537,8 +542,8 @@ fn merge_line() -> impl Strategy<Value = String> {
     // An error ends the comparison at the parse, so errors are rare: most files have
     // none, and some have one anywhere.
     prop_oneof![
-        40 => header.prop_map(str::to_owned),
-        120 => property.prop_map(str::to_owned),
+        headers => header.prop_map(str::to_owned),
+        properties => property.prop_map(str::to_owned),
         1 => error.prop_map(str::to_owned),
     ]
 }
@@ -549,8 +554,26 @@ fn merge_file() -> impl Strategy<Value = String> {
         .prop_map(|(lines, crlf)| lines.join(if crlf { "\r\n" } else { "\n" }))
 }
 
+/// A file of long sections: dozens of properties each, their few names repeated, so
+/// that merging them takes the sort of `Profile::set_all` rather than its search.
+fn long_sections_file() -> impl Strategy<Value = String> {
+    // A header first: a property before any is an error, which would end most cases at
+    // the parse.
+    let first = prop_oneof![Just("[profile a]"), Just("[a]"), Just("[default]")];
+    (
+        first,
+        prop::collection::vec(merge_line_weighted(20, 1200), 0..400),
+    )
+        .prop_map(|(first, lines)| format!("{first}\n{}", lines.join("\n")))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn lazy_matches_eager_on_long_sections(config in long_sections_file(), credentials in long_sections_file()) {
+        same_as_eager(&config, &credentials)?;
+    }
 
     #[test]
     fn lazy_matches_eager_on_merges(config in merge_file(), credentials in merge_file()) {

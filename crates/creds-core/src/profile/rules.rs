@@ -47,8 +47,9 @@ pub(crate) enum Target {
     Services,
 }
 
-/// A header's target and name, or `None` when the file does not allow it.
-fn classify(kind: FileKind, header: &str) -> Option<(Target, &str)> {
+/// A header's target and name, or `None` when the file does not allow it. (The index
+/// calls it again, to read a header it kept, without checking the name twice.)
+pub(crate) fn classify(kind: FileKind, header: &str) -> Option<(Target, &str)> {
     match kind {
         FileKind::Credentials => Some((Target::Profile, header)),
         FileKind::Config => {
