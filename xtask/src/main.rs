@@ -436,11 +436,17 @@ mod tests {
         assert!(out.status.success());
         assert!(started.elapsed() < Duration::from_secs(10));
         let pid = String::from_utf8(out.stdout).unwrap();
-        let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim()));
-        assert!(
-            status.map_or(true, |s| s.contains("State:\tZ")),
-            "the background sleep is gone"
-        );
+        // Killed, it may take a moment to exit (on a busy machine, longer than reading
+        // its status takes): gone or a zombie within 5 s.
+        let gone = || {
+            std::fs::read_to_string(format!("/proc/{}/status", pid.trim()))
+                .map_or(true, |s| s.contains("State:\tZ"))
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !gone() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(gone(), "the background sleep is gone");
     }
 
     #[test]
