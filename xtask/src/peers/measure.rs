@@ -105,6 +105,9 @@ struct Work {
     big_config: PathBuf,
     /// The 1,000-profile config.
     mid_config: PathBuf,
+    /// A config of one profile: the baseline of issue #18's memory goal (the 10,000
+    /// profile run's peak at most this run's plus the file's size).
+    one_config: PathBuf,
 }
 
 impl Work {
@@ -143,12 +146,22 @@ impl Work {
         generate_config(10_000, &big_config)?;
         let mid_config = root.join("config-1k");
         generate_config(1_000, &mid_config)?;
+        let one_config = root.join("config-1");
+        std::fs::write(
+            &one_config,
+            format!(
+                "[profile profile-0]\naws_access_key_id = AKIA0000000000000000\n\
+                 aws_secret_access_key = {SECRET}\n"
+            ),
+        )
+        .map_err(io)?;
         Ok(Work {
             root: root.to_path_buf(),
             empty_home,
             profile_home,
             big_config,
             mid_config,
+            one_config,
         })
     }
 
@@ -368,6 +381,12 @@ fn profile_files(programs: &[Program], work: &Work, results: &mut Results) -> Re
             &work.mid_config,
             "profile-999",
             "AKIA0000000000000999",
+        ),
+        (
+            "profile1",
+            &work.one_config,
+            "profile-0",
+            "AKIA0000000000000000",
         ),
     ];
     for (key, path, profile, expected) in sizes {

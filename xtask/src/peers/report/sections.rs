@@ -223,7 +223,8 @@ fn profile_files(o: &mut String, r: &Results) {
         "Read, parse and resolve the last profile (static keys) of a generated config of \
          10,000 profiles (`profile-9999`, {:.2} MiB) and of 1,000 (`profile-999`, {:.2} MiB) \
          (`creds_bench::generate_config`: role chains, SSO references, regions, \
-         sub-properties, comments), each run a fresh process, the two programs alternating; \
+         sub-properties, comments), and a config of that one profile alone (`profile-0`, \
+         {:.0} bytes), each run a fresh process, the two programs alternating; \
          median (min–max) of {} runs each. In process: building the default chain with the \
          profile named in code through the credentials. creds: `DefaultChain::builder()\
          .config(ProviderConfig::new().with_config_file(path)).profile_name(..).build()`; \
@@ -234,6 +235,7 @@ fn profile_files(o: &mut String, r: &Results) {
          growth over the peak before the runtime was built.\n",
         r.num("profile10k.bytes").unwrap_or(0.0) / 1048576.0,
         r.num("profile1k.bytes").unwrap_or(0.0) / 1048576.0,
+        r.num("profile1.bytes").unwrap_or(0.0),
         r.get("profile10k.creds.ms.n"),
     );
     let _ = writeln!(
@@ -243,6 +245,7 @@ fn profile_files(o: &mut String, r: &Results) {
     for (key, what) in [
         ("profile10k", "10,000 profiles"),
         ("profile1k", "1,000 profiles"),
+        ("profile1", "1 profile"),
     ] {
         let _ = writeln!(
             o,
