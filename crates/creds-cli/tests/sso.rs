@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use creds_testkit::{Method, Reply, TestServer};
 use serde_json::json;
 
-use crate::support::{Home, SESSION_SECRET, TOKEN, assert_no_secret, text};
+use crate::support::{Home, SESSION_SECRET, TOKEN, assert_no_secret, on_terminal, text};
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 const ACCESS_TOKEN: &str = "aoaAAAAAGRpbkdC-CLI-ACCESS-TOKEN";
@@ -148,6 +148,38 @@ fn login_then_export_then_logout() {
     assert!(!path.exists());
     assert_eq!(server.requests_to("/logout").len(), 1);
     assert_no_secret(&out, SECRETS);
+}
+
+#[test]
+fn login_on_a_terminal_shows_the_wait_in_place_then_erases_it() {
+    let home = sso_home();
+    let server = sso_server();
+    let url = server.url();
+    let shown = on_terminal(
+        &home,
+        "sso login --profile dev --no-browser",
+        "</dev/null",
+        &[
+            ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+            ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+        ],
+    );
+    creds_testkit::assert_no_secret(&shown, SECRETS);
+    // Redrawn in place at each poll (the device code lasts 600 s, the service asks
+    // for a poll a second), then erased before the outcome.
+    let drawn = "\r\x1b[2KWaiting for the approval in the browser (9m ";
+    assert!(shown.matches(drawn).count() >= 2, "{shown:?}");
+    assert!(shown.contains("s left, checking every 1 s)"), "{shown:?}");
+    let last = shown.rfind(drawn).unwrap();
+    let done = shown
+        .find("Successfully logged into Start URL")
+        .expect("logged in");
+    assert!(last < done, "{shown:?}");
+    assert!(
+        shown[last + drawn.len()..done].contains("\r\x1b[2K"),
+        "the line is erased before the outcome: {shown:?}"
+    );
+    assert_eq!(server.requests_to("/token").len(), 3);
 }
 
 #[test]

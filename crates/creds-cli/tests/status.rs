@@ -2,9 +2,9 @@
 //! summary, the status line on a terminal (through `script`, which gives the binary a
 //! pseudo-terminal), `--quiet` and `NO_COLOR`.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::support::{Home, SECRET};
+use crate::support::{Home, SECRET, on_terminal};
 
 /// A temp HOME with a slow credential_process profile and a half-keyed one.
 fn home() -> Home {
@@ -26,19 +26,6 @@ fn home() -> Home {
 
 fn run(home: &Home, args: &[&str]) -> Output {
     home.run(args, &[("TERM", "xterm")])
-}
-
-/// Runs `creds ARGS` on a pseudo-terminal (stdin from `stdin`), returning what the
-/// terminal showed: stdout and stderr together.
-fn on_terminal(home: &Home, args: &str, stdin: &str, env: &[(&str, &str)]) -> String {
-    let line = format!("{} {args} {stdin}", env!("CARGO_BIN_EXE_creds"));
-    let mut cmd = Command::new("script");
-    home.isolate(&mut cmd)
-        .env("TERM", "xterm")
-        .envs(env.iter().copied())
-        .args(["-qec", &line, "/dev/null"]);
-    let out = cmd.output().expect("util-linux `script` runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

@@ -71,6 +71,20 @@ impl Home {
     }
 }
 
+/// Runs `creds ARGS` on a pseudo-terminal (through util-linux `script`; stdin from
+/// `stdin`, shell redirection or nothing), returning what the terminal showed: stdout
+/// and stderr together.
+pub(crate) fn on_terminal(home: &Home, args: &str, stdin: &str, env: &[(&str, &str)]) -> String {
+    let line = format!("{} {args} {stdin}", env!("CARGO_BIN_EXE_creds"));
+    let mut cmd = Command::new("script");
+    home.isolate(&mut cmd)
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .args(["-qec", &line, "/dev/null"]);
+    let out = cmd.output().expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
