@@ -22,7 +22,7 @@ use memchr::{memchr, memchr_iter};
 
 use crate::profile::model::{Profile, Property, Warning};
 use crate::profile::names::{NameTable, hash_name};
-use crate::profile::parse::{IniError, Item, Items, is_blank_byte, section_header};
+use crate::profile::parse::{IniError, Item, Items, is_blank_byte, trim_blank};
 use crate::profile::rules::{self, FileKind, Target};
 use crate::profile::scan::{Event, scan};
 use crate::{CredentialsError, Location};
@@ -345,10 +345,16 @@ fn header_of(files: &[File], section: u32) -> Option<(Target, &str)> {
     let (file, start) = locate(files, section);
     let rest = file.text.get(start..)?;
     let bytes = rest.as_bytes();
-    let end = memchr(b'\n', bytes).unwrap_or(bytes.len());
-    let indent = bytes[..end].iter().position(|&b| !is_blank_byte(b))?;
-    let line = rest.get(indent..end)?;
-    let header = section_header(line.strip_suffix('\r').unwrap_or(line)).ok()?;
+    // The scan checked the whole line, so the header is what its first `]` closes
+    // (trimmed, as `section_header` trims it). Reading no further matters: every later
+    // section of a name is compared with the first, whose line may end in a long
+    // comment, which made building the index quadratic.
+    let open = bytes.iter().position(|&b| !is_blank_byte(b))?;
+    if bytes[open] != b'[' {
+        return None;
+    }
+    let close = open + 1 + memchr(b']', &bytes[open + 1..])?;
+    let header = trim_blank(rest.get(open + 1..close)?);
     let (target, name) = rules::classify(file.kind, header)?;
     match target {
         Target::PlainDefault => Some((Target::Profile, name)),
