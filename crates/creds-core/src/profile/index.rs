@@ -247,14 +247,12 @@ impl Index {
     pub(crate) fn all(&self, target: Target) -> impl Iterator<Item = &Profile> {
         self.firsts(target)
             .into_iter()
-            .map(|(slot, first)| self.merged(slot, first))
+            .map(|(slot, first, _)| self.merged(slot, first))
     }
 
     /// The names of every section of a target, in the same order, without parsing one.
     pub(crate) fn names(&self, target: Target) -> impl Iterator<Item = &str> {
-        self.firsts(target)
-            .into_iter()
-            .map(|(_, first)| header_of(&self.files, first).map_or("", |(_, name)| name))
+        self.firsts(target).into_iter().map(|(_, _, name)| name)
     }
 
     /// What was skipped, in the order the files were read.
@@ -262,15 +260,17 @@ impl Index {
         &self.warnings
     }
 
-    /// The table slot and first section of each name of a target, in file order.
-    fn firsts(&self, target: Target) -> Vec<(usize, u32)> {
-        let mut firsts: Vec<(usize, u32)> = self
+    /// The table slot, first section and name of each name of a target, in file order.
+    fn firsts(&self, target: Target) -> Vec<(usize, u32, &str)> {
+        let mut firsts: Vec<(usize, u32, &str)> = self
             .names
             .iter()
-            .map(|(slot, value)| (slot, value - 1))
-            .filter(|&(_, first)| header_of(&self.files, first).is_some_and(|(t, _)| t == target))
+            .filter_map(|(slot, value)| match header_of(&self.files, value - 1)? {
+                (found, name) if found == target => Some((slot, value - 1, name)),
+                _ => None,
+            })
             .collect();
-        firsts.sort_unstable_by_key(|&(_, first)| first);
+        firsts.sort_unstable_by_key(|&(_, first, _)| first);
         firsts
     }
 
